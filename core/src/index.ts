@@ -1,0 +1,3 @@
+// The public surface of @corral/core: every export is named here or in a folder's index.
+export * from './api/index.js';
+export * from './store/index.js';

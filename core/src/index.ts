@@ -1,3 +1,4 @@
 // The public surface of @corral/core: every export is named here or in a folder's index.
 export * from './api/index.js';
 export * from './store/index.js';
+export * from './kernel/index.js';

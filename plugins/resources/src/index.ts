@@ -1,0 +1,3 @@
+// @corral/plugin-resources: the built-in kinds, registered as a plugin (listed in core's
+// default-config.yaml).
+export { plugin, PLUGIN_NAME } from './ResourcesPlugin.js';

@@ -22,6 +22,12 @@ if ((${#missing[@]})); then
   fi
 fi
 
+# kubectl is not a Debian package of a current version; the kubectl e2e test uses the machine's
+# (or $KUBECTL) and fails with this same advice when there is none.
+if ! command -v "${KUBECTL:-kubectl}" >/dev/null 2>&1; then
+  echo "setup: no kubectl on PATH: the kubectl e2e test needs one (v1.32; or set KUBECTL=/path/to/kubectl)" >&2
+fi
+
 node_major=$(node -p 'process.versions.node.split(".")[0]')
 if [ "$node_major" -lt 20 ]; then
   echo "setup: Corral needs Node.js 20 or newer; this is $(node --version)" >&2

@@ -42,3 +42,53 @@ export async function drive(
   const elapsedMs = nowMs() - start;
   return { opsPerSec: (total / elapsedMs) * 1000, latencies, elapsedMs };
 }
+
+/** p50, p99 and max of a sample of latencies, rounded for JSON. */
+export function latencySummary(samples: readonly number[]): { p50: number; p99: number; max: number } {
+  return {
+    p50: round(percentile(samples, 50), 3),
+    p99: round(percentile(samples, 99), 3),
+    max: round(samples.reduce((a, b) => Math.max(a, b), 0), 3),
+  };
+}
+
+/**
+ * Starts `op` at a fixed rate for `durationMs`, whether or not earlier calls have finished (an
+ * open loop, as real clients behave). Each latency is measured from the moment the call was due,
+ * so a stalled server shows in the figures rather than slowing the schedule down. At most
+ * `maxInFlight` calls run at once; a call that finds the limit reached counts as late.
+ */
+export async function paced(
+  ratePerSec: number,
+  durationMs: number,
+  op: (i: number) => Promise<unknown>,
+  maxInFlight = 1000,
+): Promise<{ latencies: number[]; started: number; achievedPerSec: number; errors: number; firstError?: string }> {
+  const interval = 1000 / ratePerSec;
+  const total = Math.floor((durationMs / 1000) * ratePerSec);
+  const latencies: number[] = [];
+  const running = new Set<Promise<void>>();
+  let errors = 0;
+  let firstError: string | undefined;
+  const start = nowMs();
+  for (let i = 0; i < total; i++) {
+    const due = start + i * interval;
+    const wait = due - nowMs();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    while (running.size >= maxInFlight) await Promise.race(running);
+    const call = op(i).then(
+      () => {
+        latencies.push(nowMs() - due);
+      },
+      (err: unknown) => {
+        errors++;
+        firstError ??= err instanceof Error ? err.message : String(err);
+      },
+    );
+    const tracked = call.finally(() => running.delete(tracked));
+    running.add(tracked);
+  }
+  await Promise.all(running);
+  const elapsed = nowMs() - start;
+  return { latencies, started: total, achievedPerSec: (latencies.length / elapsed) * 1000, errors, ...(firstError ? { firstError } : {}) };
+}

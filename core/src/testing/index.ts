@@ -1,2 +1,3 @@
 // Helpers for tests and benchmarks: `@corral/core/testing`.
 export { startEtcd, type EtcdProcess, type StartEtcdOptions } from './etcd.js';
+export { startTestApiServer, type TestApiServer, type TestApiServerOptions } from './apiServer.js';

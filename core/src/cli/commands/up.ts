@@ -1,65 +1,70 @@
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { createCorral } from '../../kernel/boot.js';
-import { openStore } from '../../store/openStore.js';
-import type { StoreConfig } from '../../store/types.js';
+import { corralKubeconfigPath, writeKubeconfig } from '../../client/kubeconfig.js';
+import { DEFAULT_LISTEN } from '../../server/listen.js';
 import type { CliContext, GlobalArgs } from '../context.js';
+import { startServerProcess, untilSignal } from './server.js';
 
 interface UpArgs extends GlobalArgs {
   'data-dir'?: string;
+  listen?: string;
+  tls?: boolean;
+  kubeconfig?: string;
 }
 
 /**
- * `corral up`: the whole of Corral on one machine, on the embedded store. Runs until SIGINT or
- * SIGTERM; started again on the same data dir it carries on from the same store.
+ * `corral up`: the whole of Corral on one machine, on the embedded store, with a kubeconfig
+ * written for kubectl and `corral`. Runs until SIGINT or SIGTERM; started again on the same
+ * data dir it carries on from the same store.
  */
 export function upCommand(ctx: CliContext): CommandModule<GlobalArgs, UpArgs> {
   return {
     command: 'up',
     describe: 'Run Corral on this machine on the embedded store, until Ctrl-C',
     builder: (y) =>
-      y.option('data-dir', {
-        type: 'string',
-        describe: "the embedded store's directory",
-        defaultDescription: 'the config\'s store.embedded.dir (.corral/data)',
-      }),
+      y
+        .option('data-dir', {
+          type: 'string',
+          describe: "the embedded store's directory",
+          defaultDescription: "the config's store.embedded.dir (.corral/data)",
+        })
+        .option('listen', { type: 'string', describe: 'host:port for the API', defaultDescription: `the config's server.listen (${DEFAULT_LISTEN})` })
+        .option('tls', { type: 'boolean', describe: 'serve HTTPS (the default on a non-loopback address)' })
+        .option('kubeconfig', { type: 'string', describe: 'where to write the kubeconfig', defaultDescription: '~/.corral/kubeconfig' }),
     handler: async (argv) => {
-      const corral = await createCorral({ role: 'all', configFile: argv.config });
-      const storeConfig: StoreConfig | undefined = argv['data-dir'] !== undefined ? { embedded: { dir: argv['data-dir'] } } : corral.config.store;
-      if (!storeConfig) throw new Error('no store configured: give --data-dir DIR, or a store: section in the config file');
-      const where = 'embedded' in storeConfig ? `embedded store in ${resolve(storeConfig.embedded.dir)}` : `etcd at ${storeConfig.etcd.endpoints.join(', ')}`;
-      const store = await openStore(storeConfig);
+      const running = await startServerProcess(ctx, argv, 'all');
+      if (!running) {
+        ctx.exitCode = 1;
+        return;
+      }
+      const kubeconfig = resolve(argv.kubeconfig ?? corralKubeconfigPath(ctx.env));
       try {
-        await corral.hooks.started.promise();
+        // Over HTTPS kubectl wants credentials (else it prompts for a password): an admin certificate.
+        const admin = running.api.issueClientCertificate?.('corral-admin', ['system:masters']);
+        writeKubeconfig(kubeconfig, {
+          server: running.api.url,
+          certificateAuthorityData: running.api.caCertificate,
+          clientCertificateData: admin?.certificate,
+          clientKeyData: admin?.key,
+          namespace: 'default',
+        });
+        const { corral } = running;
         ctx.stdout.write(
           [
-            `Corral is up: ${where}, revision ${await store.currentRevision()}.`,
+            `Corral is up: the API at ${running.api.url}, ${running.storeDescription} (revision ${await running.store.currentRevision()}).`,
             `Plugins: ${corral.plugins.map((p) => p.name).join(', ') || '(none)'}; ${corral.resources.list().length} kinds registered.`,
-            'Run "corral plugins" to see what each plugin taps. Ctrl-C stops.',
+            `Kubeconfig written to ${kubeconfig}. To use it:`,
+            `  export KUBECONFIG=${kubeconfig}`,
+            '  kubectl get nodes        # or: corral get pods',
+            'Ctrl-C stops.',
             '',
           ].join('\n'),
         );
         await untilSignal();
         ctx.stdout.write('Stopping.\n');
       } finally {
-        await corral.hooks.shutdown.promise();
-        await store.close();
+        await running.stop();
       }
     },
   };
-}
-
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((done) => {
-    // Signal handlers alone do not keep Node running.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    const on = (signal: NodeJS.Signals): void => {
-      clearInterval(keepAlive);
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      done(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
 }

@@ -1,0 +1,103 @@
+// The load generator of the API benchmark, in a worker thread: the clients' own work (JSON,
+// sockets) then runs beside the server's event loop instead of on it, as it would from other
+// processes. The main thread sends a task, the worker answers with the raw figures.
+import { parentPort } from 'node:worker_threads';
+import { drive, paced } from '../stats.js';
+import { ApiClient, benchPod, podsPath } from './client.js';
+
+export type Op = 'create' | 'get' | 'list' | 'mutate';
+
+export interface DriveTask {
+  type: 'drive';
+  url: string;
+  op: Exclude<Op, 'mutate'>;
+  namespace: string;
+  /** Names are `<prefix><i>`. */
+  prefix: string;
+  total: number;
+  concurrency: number;
+  /** For gets: how many objects exist to read (`<prefix>0` ...). */
+  existing?: number;
+}
+
+export interface PacedTask {
+  type: 'paced';
+  url: string;
+  namespace: string;
+  prefix: string;
+  ratePerSec: number;
+  durationMs: number;
+}
+
+export type Task = DriveTask | PacedTask;
+
+export interface TaskResult {
+  latencies: number[];
+  opsPerSec: number;
+  elapsedMs: number;
+  errors: number;
+  firstError?: string;
+  /** Bytes of the last list answer, to show what a list of N objects weighs. */
+  listBytes?: number;
+}
+
+async function runDrive(task: DriveTask): Promise<TaskResult> {
+  const client = new ApiClient(task.url, task.concurrency);
+  const path = podsPath(task.namespace);
+  let listBytes = 0;
+  try {
+    const op = async (i: number): Promise<void> => {
+      switch (task.op) {
+        case 'create':
+          await client.expect(201, 'POST', path, benchPod(task.namespace, `${task.prefix}${i}`));
+          return;
+        case 'get':
+          await client.expect(200, 'GET', `${path}/${task.prefix}${(i * 7919) % (task.existing ?? 1)}`);
+          return;
+        case 'list': {
+          const body = await client.expect(200, 'GET', path);
+          listBytes = body.length;
+          return;
+        }
+      }
+    };
+    const run = await drive(task.total, task.concurrency, op);
+    return { ...run, errors: 0, ...(task.op === 'list' ? { listBytes } : {}) };
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * Mutating calls at a fixed rate, every one a write to the store: creates, and (after a short
+ * warm-up of creates) merge patches in between, each of a pod created 200 calls before.
+ */
+const PATCH_LAG = 200;
+
+async function runPaced(task: PacedTask): Promise<TaskResult> {
+  const client = new ApiClient(task.url, 256);
+  const path = podsPath(task.namespace);
+  const start = Date.now();
+  try {
+    const run = await paced(task.ratePerSec, task.durationMs, async (i) => {
+      if (i < PATCH_LAG || i % 2 === 0) {
+        await client.expect(201, 'POST', path, benchPod(task.namespace, `${task.prefix}${i}`));
+      } else {
+        const target = `${task.prefix}${(i - PATCH_LAG) & ~1}`;
+        const patch = { metadata: { labels: { revision: String(i) } } };
+        await client.expect(200, 'PATCH', `${path}/${target}`, patch, 'application/merge-patch+json');
+      }
+    });
+    return { latencies: run.latencies, opsPerSec: run.achievedPerSec, elapsedMs: Date.now() - start, errors: run.errors, ...(run.firstError ? { firstError: run.firstError } : {}) };
+  } finally {
+    client.close();
+  }
+}
+
+parentPort?.on('message', (task: Task) => {
+  const work = task.type === 'drive' ? runDrive(task) : runPaced(task);
+  work.then(
+    (result) => parentPort!.postMessage({ ok: true, result }),
+    (err: unknown) => parentPort!.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) }),
+  );
+});

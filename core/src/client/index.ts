@@ -1,0 +1,44 @@
+// The API client: kubeconfig files, the typed REST client, watches.
+export {
+  corralKubeconfigPath,
+  KubeconfigError,
+  kubeconfigFiles,
+  loadKubeconfig,
+  mergeKubeconfigs,
+  readKubeconfig,
+  resolveClientConfig,
+  writeKubeconfig,
+} from './kubeconfig.js';
+export type {
+  ClientConfig,
+  Kubeconfig,
+  KubeconfigCluster,
+  KubeconfigContext,
+  KubeconfigUser,
+  LoadKubeconfigOptions,
+  WriteKubeconfigOptions,
+} from './kubeconfig.js';
+
+export { ApiClient, PODS } from './ApiClient.js';
+export type {
+  ApiClientOptions,
+  DeleteOptions,
+  ApiListOptions,
+  PodLogOptions,
+  PatchType,
+  PropagationPolicy,
+  ResourceArg,
+  Scale,
+  ScopeOptions,
+  VersionInfo,
+  WriteOptions,
+} from './ApiClient.js';
+export { Discovery, kindPrefix, qualifiedName } from './discovery.js';
+export type { ApiResource, ResourceRef } from './discovery.js';
+export type { PodExecOptions, ExecResult } from './exec.js';
+export { resourcePath } from './paths.js';
+export type { ResolvedRef } from './paths.js';
+export { ConnectionError, Transport } from './transport.js';
+export type { RequestOptions, TransportOptions } from './transport.js';
+export { ApiWatch } from './watch.js';
+export type { ApiWatchEvent, ApiWatchEventType, ApiWatchOptions } from './watch.js';

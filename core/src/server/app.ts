@@ -1,0 +1,52 @@
+// The koa application: the onion, composed once.
+//   errors (one Status path) -> authentication slot -> routes (discovery, health, OpenAPI,
+//   resources) -> 404 for everything else.
+import Router from '@koa/router';
+import Koa from 'koa';
+import { ApiError } from '../api/errors.js';
+import type { ResourceDefinition } from '../api/resource.js';
+import { certificateUser } from './authn.js';
+import type { ServerCore } from './core.js';
+import { errorMiddleware } from './errors.js';
+import { mountDiscovery } from './routes/discovery.js';
+import { mountHealth, type HealthState } from './routes/health.js';
+import { mountOpenApi } from './routes/openapi.js';
+import { mountResources } from './routes/resources.js';
+import type { ApiServerOptions, ServerState } from './types.js';
+
+export interface AppParts {
+  readonly core: ServerCore;
+  readonly definitions: readonly ResourceDefinition[];
+  readonly health: HealthState;
+  readonly authenticate?: ApiServerOptions['authenticate'];
+  readonly authorize?: ApiServerOptions['authorize'];
+}
+
+export function createApp(parts: AppParts): Koa<ServerState> {
+  const app = new Koa<ServerState>();
+  // Errors are answered and logged by errorMiddleware; koa's own printing stays off.
+  app.silent = true;
+  app.use(errorMiddleware(parts.core.logger));
+
+  // Authentication's place: sets ctx.state.user (undefined = anonymous).
+  const authenticate = parts.authenticate ?? certificateUser;
+  app.use(async (ctx, next) => {
+    ctx.state.user = await authenticate(ctx.req);
+    await next();
+  });
+
+  const router = new Router<ServerState>();
+  mountHealth(router, parts.health);
+  mountOpenApi(router, parts.definitions);
+  mountDiscovery(router, parts.core.index);
+  const authorize = parts.authorize;
+  mountResources(router, parts.core, (ctx, request) => authorize?.(ctx.state.user, request));
+  app.use(router.routes());
+  app.use((ctx) => {
+    // The router records the routes whose path matched whatever their method.
+    const matched = (ctx as { matched?: unknown[] }).matched;
+    if (matched && matched.length > 0) throw ApiError.methodNotAllowed(ctx.method, ctx.path);
+    throw ApiError.of('NotFound', `the server could not find the requested resource (${ctx.method} ${ctx.path})`);
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+import type { GroupResource } from '../../api/errors.js';
+import type { ApiObject } from '../../api/types.js';
+import type { UserInfo } from '../../kernel/contracts/admission.js';
+import type { Corral } from '../../kernel/Corral.js';
+import { isStoreError, type StoreErrorCode } from '../../store/errors.js';
+import type { Store } from '../../store/types.js';
+import type { Admission } from '../admission.js';
+import { fromStoreError } from '../errors.js';
+import type { ServedResource } from '../resources.js';
+
+/** What the namespace rules need to answer for a create. */
+export interface NamespaceGate {
+  /** Throws 404 when `namespace` does not exist, 403 (naming `what` and `name`) when it is being deleted. */
+  checkCreate(namespace: string, what: GroupResource, name: string): Promise<void>;
+}
+
+/** Everything the create/update/delete rules work with, built once per server. */
+export interface Storage {
+  readonly store: Store;
+  readonly corral: Corral;
+  readonly admission: Admission;
+  readonly namespaces: NamespaceGate;
+}
+
+/** Who writes and how. */
+export interface WriteContext {
+  readonly user?: UserInfo;
+  readonly dryRun: boolean;
+}
+
+/** A StoreError as the Status that names the object (`pods "web" not found`); others as they are. */
+export function asApiError(err: unknown, res: ServedResource, name: string): unknown {
+  return isStoreError(err) ? fromStoreError(err, res.groupResource, name) : err;
+}
+
+/** Store calls for one object: StoreErrors become Statuses that name the object. */
+export async function storeCall<T>(res: ServedResource, name: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw asApiError(err, res, name);
+  }
+}
+
+export function isCode(err: unknown, code: StoreErrorCode): boolean {
+  return isStoreError(err, code);
+}
+
+export async function getObject(storage: Storage, res: ServedResource, namespace: string | undefined, name: string): Promise<ApiObject> {
+  return (await storeCall(res, name, () => storage.store.get(res.key(namespace, name)))) as ApiObject;
+}
+
+/** The stored object, or undefined when there is none. */
+export async function findObject(storage: Storage, res: ServedResource, namespace: string | undefined, name: string): Promise<ApiObject | undefined> {
+  try {
+    return (await storage.store.get(res.key(namespace, name))) as ApiObject;
+  } catch (err) {
+    if (isCode(err, 'NotFound')) return undefined;
+    throw asApiError(err, res, name);
+  }
+}

@@ -1,0 +1,78 @@
+import type { IncomingMessage } from 'node:http';
+import type { ParameterizedContext } from 'koa';
+import type { Corral } from '../kernel/Corral.js';
+import type { UserInfo } from '../kernel/contracts/admission.js';
+import type { Store } from '../store/types.js';
+
+/** Where the server writes what happened: one line per entry, with the request it concerns. */
+export interface ServerLogger {
+  error(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface ApiServerOptions {
+  corral: Corral;
+  store: Store;
+  /** host:port; default 127.0.0.1:6443. Port 0 picks a free port. */
+  listen?: string;
+  /**
+   * HTTPS. Default: plain HTTP on loopback addresses, HTTPS anywhere else. `{ dir }` keeps the
+   * CA and serving certificate there (generated once); `true` without a dir generates them in
+   * memory for this process only; `false` forces plain HTTP.
+   */
+  tls?: boolean | { dir: string };
+  /** The largest request body accepted; default 3 MiB, as Kubernetes. */
+  maxBodyBytes?: number;
+  /** Default: console for errors and warnings. */
+  logger?: ServerLogger;
+  /** How often an idle watch that asked for bookmarks gets one; default 60 s. */
+  bookmarkIntervalMs?: number;
+  /** Upper bound of the namespace finalizer's retry delay; default 10 s. */
+  namespaceRetryMaxMs?: number;
+  /**
+   * Who sent a request; throw an ApiError (401) to refuse. Default: the user of a client
+   * certificate signed by the server's CA, else anonymous (undefined).
+   */
+  authenticate?: (req: IncomingMessage) => Promise<UserInfo | undefined> | UserInfo | undefined;
+  /** May `user` do what `request` asks? Throw an ApiError (403) to refuse. Default: allow all. */
+  authorize?: (user: UserInfo | undefined, request: RequestInfo) => Promise<void> | void;
+}
+
+export interface ApiServer {
+  /** e.g. http://127.0.0.1:6443 or https://127.0.0.1:6443 */
+  readonly url: string;
+  /** The CA (PEM) that signed the serving certificate, when serving HTTPS. */
+  readonly caCertificate?: string;
+  /**
+   * When serving HTTPS: a client certificate (PEM) signed by the server's CA, identifying
+   * `user` (CN) in `groups` (O), for a kubeconfig.
+   */
+  issueClientCertificate?(user: string, groups?: readonly string[]): { certificate: string; key: string };
+  /** Stops accepting, ends watches and open connections; leaves the store open. */
+  close(): Promise<void>;
+}
+
+/** What a request addresses, as Kubernetes' RequestInfo says it. */
+export interface RequestInfo {
+  /** get, list, watch, create, update, patch, delete, deletecollection, or the HTTP verb otherwise. */
+  readonly verb: string;
+  readonly isResourceRequest: boolean;
+  readonly path: string;
+  readonly group?: string;
+  readonly version?: string;
+  readonly resource?: string;
+  readonly subresource?: string;
+  readonly namespace?: string;
+  readonly name?: string;
+}
+
+/** The typed `ctx.state` of every request. */
+export interface ServerState {
+  /** Set by the authentication slot; undefined = anonymous. */
+  user?: UserInfo;
+  /** Set once the request's target is resolved. */
+  request?: RequestInfo;
+}
+
+export type ServerContext = ParameterizedContext<ServerState>;

@@ -1,0 +1,153 @@
+// WATCH over HTTP: a chunked 200 response, one event per line, from a resourceVersion (or the
+// current state as ADDED events first), with bookmarks, a timeout, and a clean end on client
+// disconnect or server shutdown. A watch that cannot go on ends with an ERROR event.
+import type { ServerResponse } from 'node:http';
+import { ApiError } from '../../api/errors.js';
+import type { ApiObject } from '../../api/types.js';
+import { isStoreError } from '../../store/errors.js';
+import type { Watch } from '../../store/types.js';
+import { fromStoreError, statusOf, toApiError } from '../errors.js';
+import type { Output } from '../negotiate.js';
+import type { WatchQuery } from '../query.js';
+import type { ServedResource } from '../resources.js';
+import type { Storage } from '../storage/context.js';
+import { waitForRevision } from '../storage/list.js';
+import type { IncludeObjectPolicy } from '../table/index.js';
+import type { ServerContext } from '../types.js';
+import { bookmark, errorEvent, EventEncoder, toApiEvent, type ApiEvent } from './events.js';
+
+/** Open watches, so the server can end them all when it stops. */
+export class WatchRegistry {
+  private readonly open = new Set<() => void>();
+
+  add(end: () => void): () => void {
+    this.open.add(end);
+    return () => this.open.delete(end);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  endAll(): void {
+    for (const end of [...this.open]) end();
+  }
+}
+
+export interface WatchRequest {
+  readonly res: ServedResource;
+  readonly namespace?: string;
+  /** Set when the URL names one object (legacy /watch/.../{name}). */
+  readonly name?: string;
+  readonly query: WatchQuery;
+  readonly output: Output;
+  readonly includeObject: IncludeObjectPolicy;
+}
+
+export interface WatchSettings {
+  readonly bookmarkIntervalMs: number;
+  readonly registry: WatchRegistry;
+}
+
+interface Start {
+  revision: number;
+  initial: ApiObject[];
+}
+
+async function startingPoint(storage: Storage, req: WatchRequest, prefix: string): Promise<Start> {
+  const { store } = storage;
+  const { resourceVersion, sendInitialEvents } = req.query;
+  const fromState = sendInitialEvents ?? (resourceVersion === undefined || resourceVersion === '0');
+  if (resourceVersion !== undefined && resourceVersion !== '0') {
+    const rv = Number(resourceVersion);
+    const current = await store.currentRevision();
+    if (rv > current) await waitForRevision(store, rv);
+    if (!fromState) return { revision: rv, initial: [] };
+  }
+  if (!fromState) return { revision: await store.currentRevision(), initial: [] };
+  const listed = await store.list(prefix);
+  const filter = req.query.filter;
+  const items = listed.items as ApiObject[];
+  return { revision: listed.revision, initial: filter ? items.filter((o) => filter(o)) : items };
+}
+
+function writeAsync(res: ServerResponse, chunk: string): Promise<void> | undefined {
+  if (res.write(chunk)) return undefined;
+  return new Promise((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+export async function serveWatch(ctx: ServerContext, storage: Storage, req: WatchRequest, settings: WatchSettings): Promise<void> {
+  const { res: resource, query } = req;
+  // One object's watch reads only its own key range.
+  const prefix = req.name !== undefined ? resource.key(req.namespace, req.name) : resource.prefix(req.namespace);
+  const start = await startingPoint(storage, req, prefix);
+  let watch: Watch<unknown> | undefined;
+  let failure: ApiError | undefined;
+  try {
+    watch = await storage.store.watch(prefix, { revision: start.revision });
+  } catch (err) {
+    // Too old a resourceVersion is reported in the stream, as Kubernetes does, so clients relist.
+    if (!isStoreError(err, 'Compacted')) throw isStoreError(err) ? fromStoreError(err) : err;
+    failure = fromStoreError(err);
+  }
+
+  const http = ctx.res;
+  ctx.respond = false;
+  http.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  http.flushHeaders();
+  if (failure || !watch) {
+    http.end(errorEvent(statusOf(failure ?? ApiError.internal('watch did not start'))));
+    return;
+  }
+
+  const encoder = new EventEncoder(resource, req.output, req.includeObject);
+  let last = start.revision;
+  let ended = false;
+  const timers: NodeJS.Timeout[] = [];
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    for (const t of timers) clearInterval(t);
+    watch!.stop();
+  };
+  const unregister = settings.registry.add(end);
+  http.on('close', end);
+  if (query.timeoutSeconds !== undefined) timers.push(setTimeout(end, query.timeoutSeconds * 1000));
+  if (query.allowBookmarks) {
+    timers.push(setInterval(() => {
+      if (!ended) http.write(encoder.encode(bookmark(resource, last)));
+    }, settings.bookmarkIntervalMs));
+  }
+
+  try {
+    for (const object of start.initial) {
+      if (ended) break;
+      await writeAsync(http, encoder.encode({ type: 'ADDED', object }));
+    }
+    if (query.sendInitialEvents && !ended) await writeAsync(http, encoder.encode(bookmark(resource, start.revision, true)));
+    for await (const event of watch) {
+      last = event.revision;
+      const out: ApiEvent | undefined = toApiEvent(event, query.filter);
+      if (out) await writeAsync(http, encoder.encode(out));
+      if (ended) break;
+    }
+  } catch (err) {
+    // The client may relist on 410; a lagging consumer just watches again from its last version.
+    if (!ended && !isStoreError(err, 'WatchOverflow')) {
+      const apiError = isStoreError(err) ? fromStoreError(err) : toApiError(err);
+      http.write(errorEvent(statusOf(apiError)));
+    }
+  } finally {
+    end();
+    unregister();
+    if (!http.writableEnded) http.end();
+  }
+}

@@ -1,0 +1,4 @@
+import test from 'ava';
+import { clientSuite } from './suite.js';
+
+clientSuite(test, 'etcd');

@@ -3,4 +3,5 @@ export * from './api/index.js';
 export * from './store/index.js';
 export * from './kernel/index.js';
 export * from './client/index.js';
+export * from './scheduler/index.js';
 export * from './server/index.js';

@@ -13,6 +13,7 @@ import {
   SchedulerPluginRegistry,
   buildSchedulerProfiles,
   loadConfig,
+  nodeInfo,
   unschedulable,
   type FailureStatus,
   type FilterPlugin,
@@ -50,7 +51,7 @@ function nodes(count: number): NodeInfo[] {
     const labels: Record<string, string> = { 'kubernetes.io/hostname': `node-${i}` };
     for (let f = 0; f < TAPS; f++) labels[`bench.corral.dev/f${f}`] = 'open';
     const node: Node = { apiVersion: 'v1', kind: 'Node', metadata: { name: `node-${i}`, labels } };
-    return { name: `node-${i}`, node, pods: [] };
+    return nodeInfo(node);
   });
 }
 

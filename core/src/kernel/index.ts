@@ -45,13 +45,24 @@ export { createProfileHooks, PROFILE_HOOK_DOCS } from './scheduler/profile-hooks
 export type { ProfileHooks, ProfileHookName } from './scheduler/profile-hooks.js';
 export { buildSchedulerProfiles } from './scheduler/profiles.js';
 export type { SchedulerProfile, ProfilePluginInfo } from './scheduler/profiles.js';
-export { EXTENSION_POINTS, MAX_NODE_SCORE, POINT_METHODS, scheduleError, unresolvable, unschedulable } from './scheduler/types.js';
+export {
+  CLUSTER_DEPENDENT_KEY,
+  EXTENSION_POINTS,
+  MAX_NODE_SCORE,
+  POINT_METHODS,
+  SCHEDULER_HANDLE_KEY,
+  scheduleError,
+  schedulerHandle,
+  unresolvable,
+  unschedulable,
+} from './scheduler/types.js';
 export type {
   BindPlugin,
   ExtensionPoint,
   FailureStatus,
   FilterPlugin,
   FrameworkHandle,
+  HostPortUsage,
   NodeInfo,
   NodeScore,
   NodeStatusMap,
@@ -66,12 +77,15 @@ export type {
   QueueSortPlugin,
   QueuedPodInfo,
   ReservePlugin,
+  ResourceAmounts,
   ScheduleCode,
   ScheduleStatus,
+  SchedulerHandle,
   SchedulerPlugin,
   SchedulerPluginFactory,
   ScorePlugin,
   ScoreTotals,
+  WaitingPod,
   WaitStatus,
 } from './scheduler/types.js';
 

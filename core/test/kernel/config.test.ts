@@ -7,7 +7,7 @@ test('the shipped default config loads on its own and lists the built-in plugins
   t.deepEqual(config.files, [DEFAULT_CONFIG_FILE]);
   t.deepEqual(
     config.plugins.map((p) => p.name),
-    ['@corral/plugin-resources'],
+    ['@corral/plugin-resources', '@corral/plugin-scheduling'],
   );
   t.deepEqual(config.store, { embedded: { dir: '.corral/data' } });
   t.deepEqual(

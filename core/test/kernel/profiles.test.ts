@@ -12,6 +12,7 @@ import {
   type NodeInfo,
   type SchedulerPluginFactory,
 } from '../../src/kernel/index.js';
+import { nodeInfo } from '../../src/scheduler/index.js';
 import { Scratch, problemsOf } from './helpers.js';
 
 const pod = (name = 'web', annotations: Record<string, string> = {}): Pod => ({
@@ -20,7 +21,7 @@ const pod = (name = 'web', annotations: Record<string, string> = {}): Pod => ({
   metadata: { name, annotations },
   spec: { containers: [{ name: 'c' }] },
 });
-const node = (name: string, labels: Record<string, string> = {}): NodeInfo => ({ name, node: { metadata: { name, labels } } as Node, pods: [] });
+const node = (name: string, labels: Record<string, string> = {}): NodeInfo => nodeInfo({ metadata: { name, labels } } as Node);
 
 /** Scheduler plugins for the tests; `log` records calls in order. */
 function registry(log: string[]): SchedulerPluginRegistry {

@@ -50,6 +50,18 @@ export function codeForReason(reason: StatusReason): number {
   return STATUS_CODES[reason];
 }
 
+// Where two reasons share a code, the general one names it: 409 Conflict, 410 Gone.
+const REASONS_BY_CODE: ReadonlyMap<number, StatusReason> = new Map(
+  (Object.entries(STATUS_CODES) as [StatusReason, number][])
+    .filter(([reason]) => reason !== 'AlreadyExists' && reason !== 'Expired')
+    .map(([reason, code]) => [code, reason]),
+);
+
+/** The reason Kubernetes gives an HTTP status code that came without a Status. */
+export function reasonForCode(code: number): StatusReason | undefined {
+  return REASONS_BY_CODE.get(code);
+}
+
 /** Names a resource as URLs do: `pods`, or `deployments` in group `apps`. */
 export interface GroupResource {
   group?: string;

@@ -14,7 +14,7 @@ export type { PrepareOptions } from './prepare.js';
 export { ManifestError, parseManifests } from './manifests.js';
 export type { Manifest, ManifestProblem } from './manifests.js';
 
-export { ApiError, codeForReason, isApiError, StatusReasons, successStatus, toStatus } from './errors.js';
+export { ApiError, codeForReason, isApiError, reasonForCode, StatusReasons, successStatus, toStatus } from './errors.js';
 export type { GroupKind, GroupResource, StatusReason } from './errors.js';
 export {
   CauseReasons,

@@ -3,7 +3,7 @@
 // client-go's when the server sent none).
 import http, { type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import { ApiError, type StatusReason } from '../api/errors.js';
+import { ApiError, reasonForCode } from '../api/errors.js';
 import type { Status } from '../api/types.js';
 import type { ClientConfig } from './kubeconfig.js';
 
@@ -41,24 +41,6 @@ export class ConnectionError extends Error {
     super(message);
   }
 }
-
-const REASON_BY_CODE: Record<number, StatusReason> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  406: 'NotAcceptable',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'RequestEntityTooLarge',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  500: 'InternalError',
-  503: 'ServiceUnavailable',
-  504: 'Timeout',
-};
 
 // The messages client-go uses when a failed response carries no Status.
 const GENERIC_MESSAGES: Record<number, string> = {
@@ -220,7 +202,7 @@ export function errorFrom(res: IncomingMessage, body: string): ApiError {
   } catch {
     // Not JSON: fall through to a made-up Status.
   }
-  const reason = REASON_BY_CODE[code] ?? (code >= 500 ? 'InternalError' : 'BadRequest');
+  const reason = reasonForCode(code) ?? (code >= 500 ? 'InternalError' : 'BadRequest');
   const text = body.trim();
   const message = GENERIC_MESSAGES[code] ?? (text ? text.slice(0, 500) : `the server answered ${code} ${res.statusMessage ?? ''}`.trim());
   return ApiError.fromStatus({

@@ -1,29 +1,12 @@
 // The one error path: whatever is thrown while serving a request becomes a Kubernetes Status
 // with the right code, is logged once with the request line, and the server carries on.
 import type { Middleware } from 'koa';
-import { ApiError, codeForReason, type GroupResource, type StatusReason } from '../api/errors.js';
+import { ApiError, codeForReason, reasonForCode, type GroupResource, type StatusReason } from '../api/errors.js';
 import type { Status } from '../api/types.js';
 import { AdmissionDenied } from '../kernel/contracts/admission.js';
 import { StoreError } from '../store/errors.js';
 import { PatchError } from './patch/errors.js';
 import type { ServerLogger, ServerState } from './types.js';
-
-const REASON_BY_CODE: Readonly<Record<number, StatusReason>> = {
-  400: 'BadRequest',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'NotFound',
-  405: 'MethodNotAllowed',
-  406: 'NotAcceptable',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'RequestEntityTooLarge',
-  415: 'UnsupportedMediaType',
-  422: 'Invalid',
-  429: 'TooManyRequests',
-  503: 'ServiceUnavailable',
-  504: 'Timeout',
-};
 
 /** Too large a resourceVersion: Kubernetes answers 504 with this cause so clients retry. */
 export function tooLargeResourceVersion(requested: number | string, current: number): ApiError {
@@ -83,8 +66,9 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof AdmissionDenied) return fromAdmissionDenied(err);
   // koa's own errors (ctx.throw, a body koa refused) carry an HTTP status meant for the client.
   const status = (err as { status?: unknown; expose?: unknown } | undefined)?.status;
-  if (typeof status === 'number' && status >= 400 && status < 500 && REASON_BY_CODE[status]) {
-    return ApiError.of(REASON_BY_CODE[status]!, (err as Error).message);
+  const reason = typeof status === 'number' && status >= 400 && status < 500 ? reasonForCode(status) : undefined;
+  if (reason) {
+    return ApiError.of(reason, (err as Error).message);
   }
   return ApiError.internal(err);
 }

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { checkKey, checkLimitArg, checkRevisionArg, decodeObject, encodeObject, parseResourceVersion, stamped } from '../codec.js';
-import { decodeContinue, encodeContinue } from '../continueToken.js';
+import { checkKey, checkRevisionArg, decodeObject, encodeObject, parseResourceVersion, stamped } from '../codec.js';
+import { encodeContinue, listStart } from '../continueToken.js';
 import { alreadyExists, compacted, conflict, futureRevision, invalidArgument, notFound, StoreError } from '../errors.js';
 import type {
   EmbeddedStoreConfig,
@@ -123,17 +123,9 @@ export class EmbeddedStore<T extends StoredObjectLike = StoredObject> implements
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult<T>> {
     this.checkReadable();
-    const limit = checkLimitArg(options.limit);
-    let rev: number;
-    let start = prefix;
-    if (options.continue) {
-      ({ revision: rev, start } = decodeContinue(options.continue, prefix));
-      if (options.revision && options.revision !== rev) {
-        throw invalidArgument(`list of "${prefix}": revision ${options.revision} differs from the continue token's ${rev}; give one or the other`);
-      }
-    } else {
-      rev = checkRevisionArg(`list of "${prefix}"`, options.revision) || this.mvcc.revision;
-    }
+    const page = listStart(prefix, options);
+    const { limit, start } = page;
+    const rev = page.revision || this.mvcc.revision;
     if (rev > this.mvcc.revision) throw futureRevision(`list of "${prefix}"`, rev, this.mvcc.revision);
     if (rev < this.mvcc.compactRevision) throw compacted(`list of "${prefix}"`, rev, this.mvcc.compactRevision);
     const { versions, remaining } = this.mvcc.range(prefix, start, rev, limit);

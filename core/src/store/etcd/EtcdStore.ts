@@ -13,8 +13,8 @@ import {
   type ITxnResponse,
   type Watcher,
 } from 'etcd3';
-import { checkKey, checkLimitArg, checkRevisionArg, decodeObject, encodeObject, parseResourceVersion, stamped } from '../codec.js';
-import { decodeContinue, encodeContinue } from '../continueToken.js';
+import { checkKey, checkRevisionArg, decodeObject, encodeObject, parseResourceVersion, stamped } from '../codec.js';
+import { encodeContinue, listStart } from '../continueToken.js';
 import { alreadyExists, compacted, conflict, futureRevision, invalidArgument, notFound, StoreError } from '../errors.js';
 import { PushWatch } from '../PushWatch.js';
 import type {
@@ -119,17 +119,9 @@ export class EtcdStore<T extends StoredObjectLike = StoredObject> implements Sto
 
   async list(prefix: string, options: ListOptions = {}): Promise<ListResult<T>> {
     this.checkOpen();
-    const limit = checkLimitArg(options.limit);
-    let rev: number;
-    let start = prefix;
-    if (options.continue) {
-      ({ revision: rev, start } = decodeContinue(options.continue, prefix));
-      if (options.revision && options.revision !== rev) {
-        throw invalidArgument(`list of "${prefix}": revision ${options.revision} differs from the continue token's ${rev}; give one or the other`);
-      }
-    } else {
-      rev = checkRevisionArg(`list of "${prefix}"`, options.revision);
-    }
+    const page = listStart(prefix, options);
+    const { limit, start } = page;
+    const rev = page.revision;
     const what = `list of "${prefix}"`;
     const res: IRangeResponse = await this.call(what, undefined, () =>
       this.client.kv.range({ key: this.k(start), range_end: prefixEnd(this.k(prefix)), revision: rev, limit }),

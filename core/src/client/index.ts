@@ -42,3 +42,38 @@ export { ConnectionError, Transport } from './transport.js';
 export type { RequestOptions, TransportOptions } from './transport.js';
 export { ApiWatch } from './watch.js';
 export type { ApiWatchEvent, ApiWatchEventType, ApiWatchOptions } from './watch.js';
+export {
+  controllerRefOf,
+  defaultControllerRateLimiter,
+  Expectations,
+  EXPECTATIONS_TTL_MS,
+  ExponentialFailureRateLimiter,
+  Informer,
+  informerFor,
+  isControlledBy,
+  listerWatcherFor,
+  MaxOfRateLimiter,
+  namespaceIndex,
+  newControllerRef,
+  nodeNameIndex,
+  ObjectCache,
+  cacheKey,
+  ownerUidIndex,
+  runController,
+  splitKey,
+  TokenBucketRateLimiter,
+  WorkQueue,
+} from './informer/index.js';
+export type {
+  ControllerOptions,
+  DeleteHandler,
+  IndexFunc,
+  Indexers,
+  InformerOptions,
+  InformerWatch,
+  ListerWatcher,
+  RateLimiter,
+  Selection,
+  SyncResult,
+  WorkQueueOptions,
+} from './informer/index.js';

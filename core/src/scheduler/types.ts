@@ -38,12 +38,9 @@ export interface SchedulerEvents {
   scheduled(pod: Pod, nodeName: string): void | Promise<void>;
 }
 
-/** Time and timers, replaceable in tests. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+// Time and timers, replaceable in tests: the same clock as the client's queues.
+import type { Clock } from '../client/informer/clock.js';
+export { realClock, type Clock } from '../client/informer/clock.js';
 
 export interface SchedulerLogger {
   error(message: string): void;
@@ -92,16 +89,6 @@ export interface SchedulerStats {
   /** Cycles that reused preFilter state from an identical pod. */
   readonly preFilterReused: number;
 }
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout(fn, ms) {
-    const t = setTimeout(fn, ms);
-    t.unref(); // timers of an idle scheduler must not keep the process alive
-    return t;
-  },
-  clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout),
-};
 
 /** The "Scheduled" event's message, as Kubernetes words it. */
 export function scheduledMessage(pod: Pod, nodeName: string): string {

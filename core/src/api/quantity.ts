@@ -21,9 +21,9 @@ const DECIMAL_POWERS: Readonly<Record<string, number>> = {
 
 /** A quantity as an exact value: `digits * 10^exp10 * 2^exp2`. */
 interface ExactQuantity {
-  digits: bigint;
-  exp10: number;
-  exp2: number;
+  readonly digits: bigint;
+  readonly exp10: number;
+  readonly exp2: number;
 }
 
 export class QuantityError extends Error {
@@ -33,7 +33,24 @@ export class QuantityError extends Error {
 const FORMAT_HINT =
   "a quantity is a number with an optional suffix: m (milli), k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei, or an exponent like e3 (e.g. '500m', '128Mi', '1.5')";
 
+// Pods repeat the same few quantities ("100m", "128Mi") and the scheduler and validation read
+// them again and again; parsing is a regex and BigInt arithmetic, so keep recent answers.
+const parsed = new Map<string, ExactQuantity>();
+const PARSED_MAX = 4096;
+
 function exact(q: Quantity): ExactQuantity {
+  if (typeof q === 'string') {
+    const known = parsed.get(q);
+    if (known) return known;
+    const result = parseExact(q);
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(q, result);
+    return result;
+  }
+  return parseExact(q);
+}
+
+function parseExact(q: Quantity): ExactQuantity {
   let text: string;
   if (typeof q === 'number') {
     if (!Number.isFinite(q)) throw new QuantityError(`${q} is not a finite number`);

@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { TestFn } from 'ava';
+import anyTest from 'ava';
 import { runCli } from '../../src/cli/cli.js';
 import { ApiClient } from '../../src/client/ApiClient.js';
+import { startTestApiServer, type TestApiServer } from '../../src/testing/index.js';
 
 export interface Run {
   code: number;
@@ -93,4 +96,18 @@ export function deploymentYaml(name: string, options: { image?: string; replicas
     ...(options.env ? ['        env:', '        - {name: MODE, value: fast}'] : []),
     '',
   ].join('\n');
+}
+
+/** The test function of a file whose tests share one API server (embedded store) and one Cli. */
+export function cliTest(): TestFn<{ server: TestApiServer; cli: Cli }> {
+  const test = anyTest as TestFn<{ server: TestApiServer; cli: Cli }>;
+  test.before(async (t) => {
+    const server = await startTestApiServer({ backend: 'embedded' });
+    t.context = { server, cli: cliFor(server.url) };
+  });
+  test.after.always(async (t) => {
+    t.context.cli?.close();
+    await t.context.server?.close();
+  });
+  return test;
 }

@@ -1,22 +1,10 @@
 // edit, scale, set image, label and annotate through runCli against a real server.
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { TestFn } from 'ava';
-import anyTest from 'ava';
 import type { Deployment, Pod } from '../../src/api/types.js';
-import { startTestApiServer, type TestApiServer } from '../../src/testing/index.js';
-import { cliFor, deploymentYaml, type Cli } from './helpers.js';
+import { cliTest, deploymentYaml, type Cli } from './helpers.js';
 
-const test = anyTest as TestFn<{ server: TestApiServer; cli: Cli }>;
-
-test.before(async (t) => {
-  const server = await startTestApiServer({ backend: 'embedded' });
-  t.context = { server, cli: cliFor(server.url) };
-});
-test.after.always(async (t) => {
-  t.context.cli?.close();
-  await t.context.server?.close();
-});
+const test = cliTest();
 
 async function withDeployment(cli: Cli, name = 'web'): Promise<string> {
   const ns = await cli.namespace();

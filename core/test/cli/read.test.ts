@@ -1,21 +1,9 @@
 // get, describe, api-resources, version and completion through runCli against a real server.
-import type { TestFn } from 'ava';
-import anyTest from 'ava';
 import { parse } from 'yaml';
 import type { Event, Pod } from '../../src/api/types.js';
-import { startTestApiServer, type TestApiServer } from '../../src/testing/index.js';
-import { cliFor, deploymentYaml, type Cli } from './helpers.js';
+import { cliTest, deploymentYaml, type Cli } from './helpers.js';
 
-const test = anyTest as TestFn<{ server: TestApiServer; cli: Cli }>;
-
-test.before(async (t) => {
-  const server = await startTestApiServer({ backend: 'embedded' });
-  t.context = { server, cli: cliFor(server.url) };
-});
-test.after.always(async (t) => {
-  t.context.cli?.close();
-  await t.context.server?.close();
-});
+const test = cliTest();
 
 function pod(name: string, labels: Record<string, string> = {}): Pod {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name, labels }, spec: { containers: [{ name: 'c', image: 'busybox:1' }] } };

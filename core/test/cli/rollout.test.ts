@@ -1,22 +1,10 @@
 // rollout (status, history, undo, pause, resume, restart), logs and exec through runCli. No
 // controller runs here: the tests write the ReplicaSets and the Deployment's status themselves
 // and check the API effects.
-import type { TestFn } from 'ava';
-import anyTest from 'ava';
 import type { Deployment, Pod, ReplicaSet } from '../../src/api/types.js';
-import { startTestApiServer, type TestApiServer } from '../../src/testing/index.js';
-import { cliFor, deploymentYaml, type Cli } from './helpers.js';
+import { cliTest, deploymentYaml, type Cli } from './helpers.js';
 
-const test = anyTest as TestFn<{ server: TestApiServer; cli: Cli }>;
-
-test.before(async (t) => {
-  const server = await startTestApiServer({ backend: 'embedded' });
-  t.context = { server, cli: cliFor(server.url) };
-});
-test.after.always(async (t) => {
-  t.context.cli?.close();
-  await t.context.server?.close();
-});
+const test = cliTest();
 
 interface Setup {
   ns: string;

@@ -2,23 +2,11 @@
 // stored afterwards.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TestFn } from 'ava';
-import anyTest from 'ava';
 import type { ConfigMap, Deployment } from '../../src/api/types.js';
 import { LAST_APPLIED } from '../../src/cli/kube/apply.js';
-import { startTestApiServer, type TestApiServer } from '../../src/testing/index.js';
-import { cliFor, deploymentYaml, type Cli } from './helpers.js';
+import { cliTest, deploymentYaml } from './helpers.js';
 
-const test = anyTest as TestFn<{ server: TestApiServer; cli: Cli }>;
-
-test.before(async (t) => {
-  const server = await startTestApiServer({ backend: 'embedded' });
-  t.context = { server, cli: cliFor(server.url) };
-});
-test.after.always(async (t) => {
-  t.context.cli?.close();
-  await t.context.server?.close();
-});
+const test = cliTest();
 
 test('apply creates, then configures, then is unchanged; a field dropped from the manifest is dropped from the object', async (t) => {
   const { cli } = t.context;

@@ -5,13 +5,13 @@ import { ApiError } from '../../api/errors.js';
 import type { Handler, ServerCore } from '../core.js';
 import { deleteCollectionHandler, deleteHandler } from '../handlers/delete.js';
 import { collectionGetHandler, getHandler, watchHandler } from '../handlers/read.js';
-import { createHandler, patchHandler, requireNamespace, updateHandler } from '../handlers/write.js';
+import { createHandler, objectPatchHandler, patchHandler, putHandler, requireNamespace, updateHandler } from '../handlers/write.js';
 import { boolParam } from '../query.js';
 import { execHandler, logHandler } from '../subresources/agent.js';
 import { finalizeHandler } from '../subresources/finalize.js';
 import { bindingHandler, evictionHandler } from '../subresources/pods.js';
 import { getScaleHandler, patchScaleHandler, updateScaleHandler } from '../subresources/scale.js';
-import { patchStatusHandler, updateStatusHandler } from '../subresources/status.js';
+import { replaceStatus } from '../storage/replace.js';
 import { resolveTarget, type Target } from '../target.js';
 import type { RequestInfo, ServerContext, ServerState } from '../types.js';
 
@@ -23,7 +23,7 @@ interface Route {
 }
 
 const SUBRESOURCES: Readonly<Record<string, Partial<Record<Method, Route>>>> = {
-  status: { GET: { verb: 'get', handler: getHandler }, PUT: { verb: 'update', handler: updateStatusHandler }, PATCH: { verb: 'patch', handler: patchStatusHandler } },
+  status: { GET: { verb: 'get', handler: getHandler }, PUT: { verb: 'update', handler: putHandler(replaceStatus, 'status') }, PATCH: { verb: 'patch', handler: patchHandler(replaceStatus, 'status') } },
   scale: { GET: { verb: 'get', handler: getScaleHandler }, PUT: { verb: 'update', handler: updateScaleHandler }, PATCH: { verb: 'patch', handler: patchScaleHandler } },
   binding: { POST: { verb: 'create', handler: bindingHandler } },
   eviction: { POST: { verb: 'create', handler: evictionHandler } },
@@ -35,7 +35,7 @@ const SUBRESOURCES: Readonly<Record<string, Partial<Record<Method, Route>>>> = {
 const ONE: Partial<Record<Method, Route>> = {
   GET: { verb: 'get', handler: getHandler },
   PUT: { verb: 'update', handler: updateHandler },
-  PATCH: { verb: 'patch', handler: patchHandler },
+  PATCH: { verb: 'patch', handler: objectPatchHandler },
   DELETE: { verb: 'delete', handler: deleteHandler },
 };
 

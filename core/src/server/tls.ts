@@ -77,40 +77,39 @@ function newCa(): { cert: forge.pki.Certificate; key: KeyPair } {
   return { cert, key };
 }
 
-function newServing(ca: forge.pki.Certificate, caKey: forge.pki.rsa.PrivateKey, hosts: readonly string[]): { cert: forge.pki.Certificate; key: KeyPair } {
+/** A certificate signed by the CA for one use (serving or client), valid for SERVING_DAYS. */
+function newLeaf(
+  ca: forge.pki.Certificate,
+  caKey: forge.pki.rsa.PrivateKey,
+  subject: forge.pki.CertificateField[],
+  usage: { serverAuth: true } | { clientAuth: true },
+  altNames?: readonly string[],
+): { cert: forge.pki.Certificate; key: KeyPair } {
   const key = newKeyPair();
   const cert = pki.createCertificate();
   cert.publicKey = key.publicKey;
   cert.serialNumber = serial();
   cert.validity.notBefore = new Date(Date.now() - 3600_000);
   cert.validity.notAfter = new Date(Date.now() + SERVING_DAYS * DAY_MS);
-  cert.setSubject([utf8('commonName', 'corral-apiserver')]);
+  cert.setSubject(subject);
   cert.setIssuer(ca.subject.attributes);
   cert.setExtensions([
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })) },
+    { name: 'extKeyUsage', ...usage },
+    ...(altNames ? [{ name: 'subjectAltName', altNames: altNames.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })) }] : []),
   ]);
   cert.sign(caKey, forge.md.sha256.create());
   return { cert, key };
 }
 
+function newServing(ca: forge.pki.Certificate, caKey: forge.pki.rsa.PrivateKey, hosts: readonly string[]): { cert: forge.pki.Certificate; key: KeyPair } {
+  return newLeaf(ca, caKey, [utf8('commonName', 'corral-apiserver')], { serverAuth: true }, hosts);
+}
+
 function newClient(ca: forge.pki.Certificate, caKey: forge.pki.rsa.PrivateKey, user: string, groups: readonly string[]): ClientCertificate {
-  const key = newKeyPair();
-  const cert = pki.createCertificate();
-  cert.publicKey = key.publicKey;
-  cert.serialNumber = serial();
-  cert.validity.notBefore = new Date(Date.now() - 3600_000);
-  cert.validity.notAfter = new Date(Date.now() + SERVING_DAYS * DAY_MS);
-  cert.setSubject([utf8('commonName', user), ...groups.map((group) => utf8('organizationName', group))]);
-  cert.setIssuer(ca.subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', clientAuth: true },
-  ]);
-  cert.sign(caKey, forge.md.sha256.create());
+  const subject = [utf8('commonName', user), ...groups.map((group) => utf8('organizationName', group))];
+  const { cert, key } = newLeaf(ca, caKey, subject, { clientAuth: true });
   return { certificate: pki.certificateToPem(cert), key: key.privatePem };
 }
 

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # What the tests start on their own sockets and ports (they never use a system instance).
-DEBIAN_PACKAGES=(etcd-server)
+DEBIAN_PACKAGES=(etcd-server docker.io containerd runc containernetworking-plugins iptables iproute2 busybox-static redis-server)
 
 missing=()
 for p in "${DEBIAN_PACKAGES[@]}"; do

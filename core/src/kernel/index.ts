@@ -95,8 +95,11 @@ export type {
   ControllerLifecycleEvent,
   ControllerRegistration,
   KindRef,
+  EventRecorder,
   ReconcileContext,
   ReconcileResult,
+  SharedInformers,
+  WatchRegistration,
 } from './contracts/controllers.js';
 export type {
   ContainerConfig,

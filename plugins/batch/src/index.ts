@@ -1,0 +1,2 @@
+// Corral plugin: the Job and CronJob controllers
+export {};

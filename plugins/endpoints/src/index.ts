@@ -1,0 +1,2 @@
+// Corral plugin: the Endpoints controller (Service selectors to ready Pod addresses)
+export {};

@@ -1,0 +1,2 @@
+// Corral plugin: garbage collection through ownerReferences (Background, Foreground, Orphan)
+export {};

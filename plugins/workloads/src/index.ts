@@ -1,0 +1,2 @@
+// Corral plugin: the ReplicationController, ReplicaSet and Deployment controllers
+export {};

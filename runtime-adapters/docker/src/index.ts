@@ -1,0 +1,2 @@
+// Corral runtime adapter: Docker (dockerode), with a pause container per pod
+export {};

@@ -9,6 +9,7 @@ import { consoleLogger } from './log.js';
 import { NamespaceFinalizer } from './namespaces/finalizer.js';
 import { NamespaceLifecycle } from './namespaces/lifecycle.js';
 import { ResourceIndex } from './resources.js';
+import { serviceRanges, serviceRangesOf } from './services/index.js';
 import type { NamespaceGate, Storage } from './storage/context.js';
 import { servingCertificates, servingHosts, type ServingCertificates } from './tls.js';
 import type { ApiServer, ApiServerOptions } from './types.js';
@@ -28,11 +29,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const index = new ResourceIndex(definitions);
   const namespaces = index.find('', 'Namespace');
   const gate: { current: NamespaceGate } = { current: ALLOW_ALL };
+  const servicesResource = index.find('', 'Service');
+  const ranges = servicesResource && serviceRanges(store, servicesResource, logger, options.services ?? serviceRangesOf(corral));
   const storage: Storage = {
     store,
     corral,
     admission: new Admission(corral),
     namespaces: { checkCreate: (ns, what, name) => gate.current.checkCreate(ns, what, name) },
+    allocations: ranges?.hooks,
   };
   const core: ServerCore = {
     storage,
@@ -65,12 +69,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const { server, destroyUpgraded } = createListener(app.callback(), certs);
 
   const stopBackground = async (): Promise<void> => {
+    await ranges?.repair.stop();
     await lifecycle?.stop();
     await finalizer?.stop();
   };
   let boundPort: number;
   try {
     await lifecycle?.start();
+    await ranges?.repair.start();
     boundPort = await listen(server, host, port);
   } catch (err) {
     await stopBackground();

@@ -3,6 +3,7 @@ import type { ParameterizedContext } from 'koa';
 import type { Corral } from '../kernel/Corral.js';
 import type { UserInfo } from '../kernel/contracts/admission.js';
 import type { Store } from '../store/types.js';
+import type { ServiceRangeOptions } from './services/index.js';
 
 /** Where the server writes what happened: one line per entry, with the request it concerns. */
 export interface ServerLogger {
@@ -28,6 +29,8 @@ export interface ApiServerOptions {
   logger?: ServerLogger;
   /** How often an idle watch that asked for bookmarks gets one; default 60 s. */
   bookmarkIntervalMs?: number;
+  /** Where Services get their ClusterIPs and NodePorts. */
+  services?: ServiceRangeOptions;
   /** Upper bound of the namespace finalizer's retry delay; default 10 s. */
   namespaceRetryMaxMs?: number;
   /**

@@ -51,6 +51,10 @@ export interface ServerSettings {
   /** host:port the API server listens on. */
   listen?: string;
   dataDir?: string;
+  /** The range Services' ClusterIPs come from (IPv4 CIDR); default 10.96.0.0/12. */
+  serviceCIDR?: string;
+  /** NodePorts' range, "min-max"; default 30000-32767. */
+  nodePortRange?: string;
 }
 
 export interface CorralConfigFile {
@@ -127,5 +131,11 @@ export const configFileSchema: Joi.ObjectSchema<CorralConfigFile> = Joi.object({
       .pattern(/^(\[[0-9A-Fa-f:.]+\]|[^:[\]\s]*):\d{1,5}$/)
       .messages({ 'string.pattern.base': 'must be host:port, e.g. 127.0.0.1:6443' }),
     dataDir: Joi.string(),
+    serviceCIDR: Joi.string()
+      .pattern(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/)
+      .messages({ 'string.pattern.base': 'must be an IPv4 CIDR, e.g. 10.96.0.0/12' }),
+    nodePortRange: Joi.string()
+      .pattern(/^\d{1,5}-\d{1,5}$/)
+      .messages({ 'string.pattern.base': 'must be min-max, e.g. 30000-32767' }),
   }),
 });

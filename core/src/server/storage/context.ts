@@ -14,12 +14,27 @@ export interface NamespaceGate {
   checkCreate(namespace: string, what: GroupResource, name: string): Promise<void>;
 }
 
+/** What a write took from a range (a Service's ClusterIP, NodePorts) before it is stored. */
+export interface Allocated {
+  /** The write failed: give back what it took. */
+  undo(): Promise<void>;
+  /** The write is stored: give back what the replaced object held and this one does not. */
+  commit(): Promise<void>;
+}
+
+/** Values the server assigns from shared ranges as objects are written (kinds it does not handle: undefined). */
+export interface ObjectAllocations {
+  beforeCreate(res: ServedResource, obj: ApiObject): Promise<Allocated | undefined>;
+  beforeUpdate(res: ServedResource, obj: ApiObject, old: ApiObject): Promise<Allocated | undefined>;
+}
+
 /** Everything the create/update/delete rules work with, built once per server. */
 export interface Storage {
   readonly store: Store;
   readonly corral: Corral;
   readonly admission: Admission;
   readonly namespaces: NamespaceGate;
+  readonly allocations?: ObjectAllocations;
 }
 
 /** Who writes and how. */

@@ -66,11 +66,15 @@ export async function createObject(
   }
   if (ctx.dryRun) return admitted;
 
+  const allocated = await storage.allocations?.beforeCreate(res, admitted);
   for (let attempt = 1; ; attempt++) {
     try {
       return (await storage.store.create(res.key(ns, admitted.metadata.name!), admitted)) as ApiObject;
     } catch (err) {
-      if (!(generate && isCode(err, 'AlreadyExists') && attempt < GENERATE_NAME_ATTEMPTS)) throw asApiError(err, res, admitted.metadata.name!);
+      if (!(generate && isCode(err, 'AlreadyExists') && attempt < GENERATE_NAME_ATTEMPTS)) {
+        await allocated?.undo();
+        throw asApiError(err, res, admitted.metadata.name!);
+      }
       admitted.metadata.name = generatedName(admitted.metadata.generateName!);
     }
   }

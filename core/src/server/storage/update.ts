@@ -101,16 +101,25 @@ export async function updateObject(storage: Storage, res: ServedResource, spec: 
     keepSystemMeta(next, current);
     checkFinalizers(res, next, current);
     const admitted = await admit(storage, res, spec, next, current, ctx);
-    if (sameObject(admitted, current)) return { object: current, created: false };
+    const finishing = finishesDeletion(res, admitted);
+    const allocated = ctx.dryRun || finishing ? undefined : await storage.allocations?.beforeUpdate(res, admitted, current);
+    if (sameObject(admitted, current)) {
+      await allocated?.undo();
+      return { object: current, created: false };
+    }
     if (ctx.dryRun) return { object: admitted, created: false };
     try {
-      if (finishesDeletion(res, admitted)) {
+      if (finishing) {
         const rv = current.metadata.resourceVersion;
         const last = (await storage.store.delete(key, rv === undefined ? {} : { resourceVersion: rv })) as ApiObject;
         return { object: { ...admitted, metadata: { ...admitted.metadata, resourceVersion: last.metadata.resourceVersion } }, created: false };
       }
-      return { object: (await storage.store.update(key, admitted)) as ApiObject, created: false };
+      const stored = (await storage.store.update(key, admitted)) as ApiObject;
+      // Never throws: what it fails to give back, the repair loop does.
+      void allocated?.commit();
+      return { object: stored, created: false };
     } catch (err) {
+      await allocated?.undo();
       if (isCode(err, 'Conflict') || isCode(err, 'NotFound')) {
         if (spec.resourceVersion !== undefined) throw conflictError(res, spec.name);
         await backoff(attempt);

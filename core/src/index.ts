@@ -5,3 +5,4 @@ export * from './kernel/index.js';
 export * from './client/index.js';
 export * from './scheduler/index.js';
 export * from './server/index.js';
+export * from './proxy/index.js';

@@ -21,6 +21,8 @@ export interface ServiceEntry {
   readonly clusterIP?: string;
   readonly externalIPs?: readonly string[];
   readonly sessionAffinity: 'None' | 'ClientIP';
+  /** How long a client sticks to its backend with ClientIP affinity (default 10800). */
+  readonly sessionAffinityTimeoutSeconds?: number;
   readonly ports: readonly ServicePortEntry[];
 }
 

@@ -1,0 +1,4 @@
+// The service proxy: Services + Endpoints -> the desired table -> the data path plugin.
+export { startProxy } from './ProxyLoop.js';
+export type { ProxyOptions, RunningProxy } from './ProxyLoop.js';
+export { buildServiceTable, serviceEntry, DEFAULT_AFFINITY_TIMEOUT_SECONDS } from './table.js';

@@ -6,3 +6,4 @@ export * from './client/index.js';
 export * from './scheduler/index.js';
 export * from './server/index.js';
 export * from './proxy/index.js';
+export * from './net/index.js';

@@ -2,10 +2,7 @@
 // /32 addresses on an interface of Corral's own, added and removed as Services come and go. The
 // interface is a dummy one, or, where the kernel has no dummy driver, a bridge without ports
 // (addresses on it are just as local).
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { ip, ipBatch, IpError } from '@corral/core';
 
 export class ServiceAddresses {
   private current = new Set<string>();
@@ -25,7 +22,7 @@ export class ServiceAddresses {
     for (const ip of this.current) if (!addresses.has(ip)) commands.push(`address del ${ip}/32 dev ${this.link}`);
     if (commands.length === 0) return;
     try {
-      await this.batch(commands);
+      await ipBatch(commands);
     } finally {
       // Whatever happened, know what is there now.
       this.current = await this.read();
@@ -37,45 +34,37 @@ export class ServiceAddresses {
     this.ready = false;
     this.current.clear();
     try {
-      await run('ip', ['link', 'del', this.link]);
+      await ip(['link', 'del', this.link]);
     } catch (err) {
-      if (!/Cannot find device|does not exist/.test(String((err as { stderr?: string }).stderr ?? err))) throw err;
+      if (!(err instanceof IpError && /Cannot find device|does not exist/.test(err.stderr))) throw err;
     }
   }
 
   private async ensureLink(): Promise<void> {
     try {
-      await run('ip', ['link', 'show', this.link]);
+      await ip(['link', 'show', this.link]);
     } catch {
       try {
-        await run('ip', ['link', 'add', this.link, 'type', 'dummy']);
+        await ip(['link', 'add', this.link, 'type', 'dummy']);
       } catch (dummyErr) {
         try {
-          await run('ip', ['link', 'add', this.link, 'type', 'bridge']);
+          await ip(['link', 'add', this.link, 'type', 'bridge']);
         } catch (err) {
           throw new Error(`cannot create the interface ${this.link} for Service IPs (root is needed): ${stderrOf(dummyErr)}; as a bridge: ${stderrOf(err)}`);
         }
       }
     }
-    await run('ip', ['link', 'set', this.link, 'up']);
+    await ip(['link', 'set', this.link, 'up']);
   }
 
   private async read(): Promise<Set<string>> {
-    const { stdout } = await run('ip', ['-o', '-4', 'address', 'show', 'dev', this.link]);
+    const stdout = await ip(['-o', '-4', 'address', 'show', 'dev', this.link]);
     const found = new Set<string>();
     for (const m of stdout.matchAll(/inet (\d+\.\d+\.\d+\.\d+)\/32/g)) found.add(m[1]!);
     return found;
   }
-
-  private async batch(commands: string[]): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      const child = execFile('ip', ['-force', '-batch', '-'], (err, _stdout, stderr) => (err ? reject(new Error(`ip: ${stderr || err.message}`)) : resolve()));
-      child.stdin!.end(commands.join('\n') + '\n');
-    });
-  }
 }
 
 function stderrOf(err: unknown): string {
-  const e = err as { stderr?: string; message?: string };
-  return (e.stderr || e.message || String(err)).trim();
+  return err instanceof IpError ? err.stderr : err instanceof Error ? err.message : String(err);
 }

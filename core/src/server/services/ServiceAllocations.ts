@@ -7,7 +7,7 @@ import type { StatusCause } from '../../api/types.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Store } from '../../store/types.js';
 import type { Allocated } from '../storage/context.js';
-import { formatIpv4, parseIpv4, parseIpv4Cidr, usableIn, type Ipv4Range } from './cidr.js';
+import { formatIpv4, parseIpv4, parseIpv4Cidr, usableIn, type Ipv4Range } from '../../net/ipv4.js';
 import { RangeAllocator, RangeExhausted, type AllocationOwner, type AllocationRecord } from './RangeAllocator.js';
 
 export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
@@ -59,7 +59,7 @@ export class ServiceAllocations {
     private readonly store: Store,
     private readonly options: ServiceAllocationOptions,
   ) {
-    this.range = parseIpv4Cidr(options.serviceCIDR ?? DEFAULT_SERVICE_CIDR);
+    this.range = serviceRange(options.serviceCIDR ?? DEFAULT_SERVICE_CIDR);
     this.graceMs = options.graceMs ?? ALLOCATION_GRACE_MS;
     const range = this.range;
     const ports = options.nodePortRange ?? DEFAULT_NODE_PORT_RANGE;
@@ -199,6 +199,13 @@ export class ServiceAllocations {
       throw err;
     }
   }
+}
+
+/** The service CIDR, checked: big enough to be worth it. */
+export function serviceRange(cidr: string): Ipv4Range {
+  const range = parseIpv4Cidr(cidr);
+  if (range.prefix > 29) throw new Error(`"${cidr}" is too small for services: use a prefix of /29 or shorter`);
+  return range;
 }
 
 /** What Kubernetes keeps from the stored Service when an update leaves it out. */

@@ -7,12 +7,11 @@ import type { ServedResource } from '../resources.js';
 import type { ObjectAllocations } from '../storage/context.js';
 import type { ServerLogger } from '../types.js';
 import { AllocationRepair } from './repair.js';
-import { ServiceAllocations } from './ServiceAllocations.js';
+import { ServiceAllocations, serviceRange } from './ServiceAllocations.js';
 
-export { DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, ServiceAllocations } from './ServiceAllocations.js';
+export { DEFAULT_NODE_PORT_RANGE, DEFAULT_SERVICE_CIDR, ServiceAllocations, serviceRange } from './ServiceAllocations.js';
 export { AllocationRepair } from './repair.js';
-import { parseIpv4Cidr } from './cidr.js';
-export { parseIpv4Cidr };
+
 
 export interface ServiceRangeOptions {
   /** Default 10.96.0.0/12. */
@@ -37,7 +36,7 @@ export function serviceRanges(store: Store, services: ServedResource, logger: Se
 /** The ranges in the config file's `server` section (checked: a bad range stops start-up). */
 export function serviceRangesOf(corral: Corral): ServiceRangeOptions {
   const { serviceCIDR, nodePortRange } = corral.config.server;
-  if (serviceCIDR !== undefined) parseIpv4Cidr(serviceCIDR);
+  if (serviceCIDR !== undefined) serviceRange(serviceCIDR);
   if (nodePortRange === undefined) return { serviceCIDR };
   const [min, max] = nodePortRange.split('-').map(Number);
   if (!(min! >= 1 && max! <= 65535 && min! < max!)) throw new Error(`server.nodePortRange "${nodePortRange}" must be min-max with 1 <= min < max <= 65535`);

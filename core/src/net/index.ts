@@ -1,0 +1,4 @@
+// Address arithmetic shared by the server (service ranges) and the network adapters.
+export { addressAt, contains, formatIpv4, parseIpv4, parseIpv4Cidr, usableIn } from './ipv4.js';
+export type { Ipv4Range } from './ipv4.js';
+export { ip, ipBatch, linkExists, IpError } from './ip.js';

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { CorralPlugin } from '@corral/core';
+import Joi from 'joi';
+import { BridgeNetwork } from './BridgeNetwork.js';
+import { writeCniConfig } from './cni.js';
+
+export const PLUGIN_NAME = 'BridgeNetworkPlugin';
+export const NETWORK_NAME = 'bridge';
+
+export interface BridgePluginOptions {
+  /** Default "corral0". */
+  bridge?: string;
+  /** Used when the node has no spec.podCIDR (a one-node setup without node IPAM). */
+  podCIDR?: string;
+  mtu?: number;
+  /** Also write containerd's CNI config here (for the cri runtime). */
+  cniConfDir?: string;
+}
+
+const optionsSchema = Joi.object<BridgePluginOptions>({
+  bridge: Joi.string().max(15).pattern(/^[A-Za-z0-9_.-]+$/),
+  podCIDR: Joi.string().pattern(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/),
+  mtu: Joi.number().integer().min(576).max(9000),
+  cniConfDir: Joi.string(),
+});
+
+/** Offers the `bridge` pod network (agent.network.pods: bridge). */
+export const plugin: CorralPlugin<BridgePluginOptions | undefined> = {
+  name: PLUGIN_NAME,
+  options: optionsSchema,
+  roles: ['agent', 'all'],
+  apply(corral, options = {}) {
+    corral.hooks.podNetwork.for(NETWORK_NAME).tap(PLUGIN_NAME, (ctx) => {
+      const podCIDR = ctx.podCIDR ?? options.podCIDR;
+      if (!podCIDR) throw new Error(`the bridge network needs a pod subnet: node ${ctx.nodeName} has no spec.podCIDR and the plugin has no podCIDR option`);
+      const bridge = options.bridge ?? 'corral0';
+      if (options.cniConfDir) {
+        void writeCniConfig(options.cniConfDir, { bridge, podCIDR, mtu: options.mtu }).catch((err) =>
+          process.stderr.write(`bridge network: writing the CNI config in ${options.cniConfDir} failed: ${String(err)}\n`),
+        );
+      }
+      return new BridgeNetwork({ bridge, podCIDR, stateDir: join(ctx.rootDir, 'network', 'bridge'), mtu: options.mtu });
+    });
+  },
+};

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient, createCorral, startProxy } from '@corral/core';
+import { ApiClient, createCorral, ip as ipCommand, startProxy } from '@corral/core';
 import { startTestApiServer } from '@corral/core/testing';
 import { askOnce, tcpBackend, testInterface } from './helpers.js';
 
@@ -64,6 +64,8 @@ test('a Service answers on its ClusterIP and follows its Endpoints; a deleted Se
 
   await client.delete('services', 'web');
   await proxy.synced();
-  await t.throwsAsync(askOnce(ip, 8000));
   t.deepEqual(proxy.table?.services, []);
+  // The address is gone from the interface (connecting to it now would leave the machine).
+  t.notRegex(await ipCommand(['-o', 'address', 'show', 'dev', link]), new RegExp(`inet ${ip.replace(/\./g, '\\.')}/`));
+  await t.throwsAsync(askOnce('127.0.0.1', nodePort), undefined, 'the NodePort is closed');
 });

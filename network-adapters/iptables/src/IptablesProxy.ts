@@ -1,0 +1,91 @@
+// The iptables data path. Each sync renders the table's rules and writes only the chains that
+// changed, in one iptables-restore; the built-in chains get one jump each into Corral's chains,
+// added once and removed on close. Every so often the whole set is written again, to repair
+// changes made behind its back.
+import type { ProxyDataPath, ServiceTable } from '@corral/core';
+import { chainsWithPrefix, hasRule, run } from './iptables.js';
+import { restorePlan, type RestorePlan } from './restore.js';
+import { chainNames, renderRules, type Chains, type Table } from './rules.js';
+
+export interface IptablesOptions {
+  /** Chain name prefix, at most 7 characters; default "CORRAL-". */
+  readonly prefix: string;
+  /** A full rewrite at least this often; default 15 minutes. */
+  readonly fullSyncIntervalMs: number;
+}
+
+/** Where the built-in chains jump into Corral's. */
+function jumps(prefix: string): { table: Table; chain: string; target: string }[] {
+  const names = chainNames(prefix);
+  return [
+    { table: 'nat', chain: 'PREROUTING', target: names.services },
+    { table: 'nat', chain: 'OUTPUT', target: names.services },
+    { table: 'filter', chain: 'INPUT', target: names.reject },
+    { table: 'filter', chain: 'FORWARD', target: names.reject },
+    { table: 'filter', chain: 'OUTPUT', target: names.reject },
+  ];
+}
+
+function jumpRule(target: string): string[] {
+  return ['-m', 'comment', '--comment', 'corral service portals', '-j', target];
+}
+
+export class IptablesProxy implements ProxyDataPath {
+  readonly name = 'iptables';
+  private written?: Record<Table, Chains>;
+  private lastFull = 0;
+  /** What the last sync wrote (for benchmarks and tests). */
+  lastPlan?: RestorePlan;
+
+  constructor(readonly options: IptablesOptions) {
+    if (options.prefix.length > 7 || !/^[A-Z0-9-]+$/.test(options.prefix)) {
+      throw new Error(`iptables chain prefix "${options.prefix}" must be at most 7 characters of A-Z, 0-9 and "-"`);
+    }
+  }
+
+  async sync(table: ServiceTable): Promise<void> {
+    const rendered = renderRules(table, { prefix: this.options.prefix });
+    const full = this.written === undefined || Date.now() - this.lastFull > this.options.fullSyncIntervalMs;
+    // A full write also deletes leftovers of an earlier process (same prefix).
+    const previous = full ? await this.leftovers() : this.written;
+    const plan = restorePlan(rendered, previous, full ? new Set([...rendered.nat.keys(), ...rendered.filter.keys()]) : undefined);
+    try {
+      if (plan.text) await run('iptables-restore', ['-w', '--noflush'], plan.text);
+      if (full) await this.ensureJumps();
+    } catch (err) {
+      this.written = undefined;
+      throw err;
+    }
+    this.written = { nat: rendered.nat, filter: rendered.filter };
+    if (full) this.lastFull = Date.now();
+    this.lastPlan = plan;
+  }
+
+  /** Removes the jumps and every chain with the prefix. */
+  async close(): Promise<void> {
+    for (const j of jumps(this.options.prefix)) {
+      while (await hasRule(j.table, j.chain, jumpRule(j.target))) await run('iptables', ['-w', '-t', j.table, '-D', j.chain, ...jumpRule(j.target)]);
+    }
+    const lines: string[] = [];
+    for (const table of ['nat', 'filter'] as const) {
+      const chains = await chainsWithPrefix(table, this.options.prefix);
+      if (chains.length === 0) continue;
+      lines.push(`*${table}`, ...chains.map((c) => `:${c} - [0:0]`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+    }
+    if (lines.length) await run('iptables-restore', ['-w', '--noflush'], lines.join('\n') + '\n');
+    this.written = undefined;
+  }
+
+  private async ensureJumps(): Promise<void> {
+    for (const j of jumps(this.options.prefix)) {
+      if (!(await hasRule(j.table, j.chain, jumpRule(j.target)))) await run('iptables', ['-w', '-t', j.table, '-I', j.chain, '1', ...jumpRule(j.target)]);
+    }
+  }
+
+  /** The chains with the prefix that exist now, as empty sets: a plan against them rewrites all and deletes the rest. */
+  private async leftovers(): Promise<Record<Table, Chains>> {
+    const out: Record<Table, Chains> = { nat: new Map(), filter: new Map() };
+    for (const table of ['nat', 'filter'] as const) for (const c of await chainsWithPrefix(table, this.options.prefix)) out[table].set(c, []);
+    return out;
+  }
+}

@@ -1,0 +1,9 @@
+// @corral/network-iptables: the `iptables` service data path (DNAT chains, iptables-restore).
+export { plugin, PLUGIN_NAME, DATA_PATH } from './IptablesPlugin.js';
+export type { IptablesPluginOptions } from './IptablesPlugin.js';
+export { IptablesProxy } from './IptablesProxy.js';
+export type { IptablesOptions } from './IptablesProxy.js';
+export { renderRules, chainNames } from './rules.js';
+export type { Chains, Rendered, RenderOptions, Table } from './rules.js';
+export { restorePlan } from './restore.js';
+export type { RestorePlan } from './restore.js';

@@ -1,0 +1,116 @@
+import test from 'ava';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { connect } from 'node:net';
+import { promisify } from 'node:util';
+import type { ServiceTable } from '@corral/core';
+import { IptablesProxy } from '../src/index.js';
+
+// Real rules (root): a network namespace of the test's own holds the backends behind a veth
+// pair; the test's fake service range is routed into that pair, so nothing leaves the machine
+// even when no rule matches.
+
+const run = promisify(execFile);
+const sh = (cmd: string) => run('sh', ['-c', cmd]);
+
+interface Lab {
+  ns: string;
+  backendIP: string;
+  serviceIP: (n: number) => string;
+  prefix: string;
+}
+
+async function lab(t: { teardown(fn: () => Promise<void> | void): void }): Promise<Lab> {
+  const r = randomInt(1, 250);
+  const id = randomInt(1000, 10000);
+  const ns = `crlt-ipt-${id}`;
+  const host = `crlti${id}`;
+  await sh(`ip netns add ${ns} && ip link add ${host} type veth peer name eth0 netns ${ns} && ip addr add 10.217.${r}.1/30 dev ${host} && ip link set ${host} up`);
+  await sh(`ip -n ${ns} addr add 10.217.${r}.2/30 dev eth0 && ip -n ${ns} link set eth0 up && ip -n ${ns} link set lo up`);
+  await sh(`ip route add 198.18.${r}.0/24 via 10.217.${r}.2`);
+  const servers: ChildProcess[] = [];
+  for (const [port, name] of [
+    [8001, 'b1'],
+    [8002, 'b2'],
+  ] as const) {
+    servers.push(spawn('ip', ['netns', 'exec', ns, 'busybox', 'nc', '-ll', '-p', String(port), '-e', 'echo', name], { stdio: 'ignore' }));
+  }
+  t.teardown(async () => {
+    for (const s of servers) s.kill();
+    await sh(`ip route del 198.18.${r}.0/24 || true; ip netns del ${ns} || true; ip link del ${host} 2>/dev/null || true`);
+  });
+  await new Promise((res) => setTimeout(res, 300));
+  return { ns, backendIP: `10.217.${r}.2`, serviceIP: (n) => `198.18.${r}.${n}`, prefix: `CT${id}-` };
+}
+
+function askOnce(host: string, port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host, port });
+    let buf = '';
+    s.setTimeout(3000, () => s.destroy(new Error('timed out')));
+    s.on('data', (d) => (buf += d.toString()));
+    s.on('end', () => resolve(buf.trim()));
+    s.on('error', reject);
+  });
+}
+
+function service(lab: Lab, ports: number[], extra: object = {}): ServiceTable {
+  return {
+    services: [
+      {
+        namespace: 'default',
+        name: 'web',
+        clusterIP: lab.serviceIP(10),
+        sessionAffinity: 'None',
+        ...extra,
+        ports: [{ protocol: 'TCP', port: 80, backends: ports.map((port) => ({ ip: lab.backendIP, port, ready: true })) }],
+      },
+    ],
+  };
+}
+
+async function ourChains(prefix: string): Promise<string[]> {
+  const saved = (await run('iptables-save')).stdout;
+  return saved.split('\n').filter((l) => l.includes(prefix));
+}
+
+test('DNAT to the endpoints, random over both; ClientIP affinity sticks; no endpoints: refused at once; close removes everything', async (t) => {
+  const l = await lab(t);
+  const proxy = new IptablesProxy({ prefix: l.prefix, fullSyncIntervalMs: 60_000 });
+  t.teardown(() => proxy.close());
+
+  await proxy.sync(service(l, [8001, 8002]));
+  const seen = new Set<string>();
+  for (let i = 0; i < 20 && seen.size < 2; i++) seen.add(await askOnce(l.serviceIP(10), 80));
+  t.deepEqual([...seen].sort(), ['b1', 'b2']);
+
+  await proxy.sync(service(l, [8001, 8002], { sessionAffinity: 'ClientIP', sessionAffinityTimeoutSeconds: 60 }));
+  const first = await askOnce(l.serviceIP(10), 80);
+  for (let i = 0; i < 6; i++) t.is(await askOnce(l.serviceIP(10), 80), first);
+
+  await proxy.sync(service(l, []));
+  const err = await t.throwsAsync(askOnce(l.serviceIP(10), 80));
+  t.regex(err!.message, /ECONNREFUSED/);
+
+  await proxy.close();
+  t.deepEqual(await ourChains(l.prefix), []);
+});
+
+test('an update writes only what changed; a new proxy instance cleans up an old one\'s leftovers', async (t) => {
+  const l = await lab(t);
+  const proxy = new IptablesProxy({ prefix: l.prefix, fullSyncIntervalMs: 60_000 });
+  t.teardown(() => proxy.close());
+  await proxy.sync(service(l, [8001]));
+  t.is(await askOnce(l.serviceIP(10), 80), 'b1');
+  await proxy.sync(service(l, [8002]));
+  t.is(proxy.lastPlan!.written, 2, 'the service chain and the new endpoint chain');
+  t.is(proxy.lastPlan!.deleted, 1);
+  t.is(await askOnce(l.serviceIP(10), 80), 'b2');
+
+  // A restarted agent: its first sync is a full one and removes chains it no longer wants.
+  const again = new IptablesProxy({ prefix: l.prefix, fullSyncIntervalMs: 60_000 });
+  await again.sync({ services: [] });
+  const left = (await ourChains(l.prefix)).filter((line) => /SVC-|SEP-/.test(line));
+  t.deepEqual(left, []);
+  await again.close();
+});

@@ -50,8 +50,9 @@ export async function createObject(
   const generate = meta !== undefined && !nonEmptyString(meta.name) && nonEmptyString(meta.generateName);
   if (generate) meta.name = generatedName(meta.generateName as string);
 
+  // Server-owned fields first: defaulting may use them (a Job's selector is keyed by its uid).
+  if (meta) stampCreated({ metadata: meta } as ApiObject);
   const obj = prepareForCreate(res.def, body, { namespace });
-  stampCreated(obj);
   const name = obj.metadata.name!;
   const ns = res.namespaced ? obj.metadata.namespace : undefined;
   if (ns !== undefined) await storage.namespaces.checkCreate(ns, res.groupResource, name);

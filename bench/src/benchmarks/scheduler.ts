@@ -1,12 +1,18 @@
-// `npm run bench -- scheduler [--pods N] [--naive-pods N] [--repeat N]`: scheduling throughput
-// in memory (hollow nodes; a Binder that resolves at once and confirms like an informer) with
+// `npm run bench -- scheduler [--pods N] [--naive-pods N] [--repeat N] [--api-pods N]
+// [--no-events] [--memory-only | --api-only]`: scheduling throughput in memory (hollow nodes; a Binder that resolves at once and confirms like an informer) with
 // the shipped default profile, at 5,000 and 500 nodes. In the same run: the scheduler with result
 // reuse off (what the equivalence cache buys), and the naive baseline that filters and scores
 // every node for every pod with the same plugin functions (what sampling and reuse buy together).
 // Latency is one scheduling cycle per pod: from the pop to the pod assumed and its binding
 // started. Each scheduler figure is the best of --repeat runs (interleaved), to damp GC noise.
+// Then end to end (bench/src/scheduler/e2e.ts): the same nodes registered through the API by a
+// HollowAgent, the scheduler on informers and pods/binding beside the API server on the
+// embedded store, pods created by 64 clients in a worker thread; pods/s from the first create
+// to the last pod seen bound by a watch. The in-memory figure of the same run is its baseline.
+import { loadavg } from 'node:os';
 import { createCorral, Scheduler, type Corral } from '@corral/core';
 import { InMemoryBinder } from '@corral/core/testing';
+import { measureEndToEnd } from '../scheduler/e2e.js';
 import { NaiveScheduler } from '../scheduler/naive.js';
 import { basic, constrained, type Workload } from '../scheduler/workloads.js';
 import { nowMs, percentile, round } from '../stats.js';
@@ -103,22 +109,17 @@ function measureNaive(corral: Corral, workload: Workload, nodeCount: number, pod
   return summary(latencies, nowMs() - start, podCount);
 }
 
-export async function run(args: string[]): Promise<BenchResult> {
-  const podCount = option(args, 'pods', 10_000);
-  const naivePods = Math.min(option(args, 'naive-pods', 2_000), podCount);
-  const repeat = option(args, 'repeat', 2);
-  const corral = await createCorral({ role: 'server' });
-
+async function inMemory(corral: Corral, podCount: number, naivePods: number, repeat: number, results: Record<string, unknown>, targets: BenchTarget[]): Promise<Map<number, number>> {
   // Warm the JIT on a small cluster so the first measured run is not the one that compiles.
   await compareReuse(corral, constrained, 200, 2_000, 1);
   await compareReuse(corral, basic, 200, 2_000, 1);
   measureNaive(corral, basic, 200, 500);
 
-  const results: Record<string, unknown> = {};
-  const targets: BenchTarget[] = [];
+  const byNodes = new Map<number, number>();
   for (const nodeCount of [5_000, 500]) {
     const measured = await compareReuse(corral, basic, nodeCount, podCount, repeat);
     const naive = measureNaive(corral, basic, nodeCount, naivePods);
+    byNodes.set(nodeCount, measured.scheduler.podsPerSec);
     results[`basic, ${nodeCount} nodes`] = { ...measured, naiveBaseline: naive, speedupOverNaive: round(measured.scheduler.podsPerSec / naive.podsPerSec, 2) };
     targets.push({
       what: `pods/s scheduled, ${nodeCount} hollow nodes, ${podCount} pods (default profile, in-memory binder); baseline: the naive loop filtering and scoring every node`,
@@ -137,9 +138,51 @@ export async function run(args: string[]): Promise<BenchResult> {
     goal: `>= ${GOAL_PODS_PER_SEC} pods/s`,
     met: heavy.scheduler.podsPerSec >= GOAL_PODS_PER_SEC,
   });
+  return byNodes;
+}
+
+async function endToEnd(podCount: number, events: boolean, baseline: Map<number, number>, results: Record<string, unknown>, targets: BenchTarget[]): Promise<void> {
+  for (const nodeCount of [5_000, 500]) {
+    const measured = await measureEndToEnd({ nodes: nodeCount, pods: podCount, concurrency: 64, events });
+    results[`end to end, ${nodeCount} nodes`] = measured;
+    const inMemory = baseline.get(nodeCount);
+    targets.push({
+      what: `pods/s end to end through the API and the embedded store, ${nodeCount} hollow nodes, ${podCount} pods created by 64 clients, first create to last bound seen by a watch${inMemory !== undefined ? '; baseline: the in-memory scheduler of this run' : ''}`,
+      value: measured.podsPerSec,
+      ...(inMemory !== undefined ? { baseline: inMemory } : {}),
+      goal: `>= ${GOAL_PODS_PER_SEC} pods/s`,
+      met: measured.podsPerSec >= GOAL_PODS_PER_SEC,
+    });
+  }
+}
+
+export async function run(args: string[]): Promise<BenchResult> {
+  const podCount = option(args, 'pods', 10_000);
+  const apiPods = option(args, 'api-pods', 10_000);
+  const naivePods = Math.min(option(args, 'naive-pods', 2_000), podCount);
+  const repeat = option(args, 'repeat', 2);
+  const memory = !args.includes('--api-only');
+  const api = !args.includes('--memory-only');
+  const events = !args.includes('--no-events');
+  const corral = await createCorral({ role: 'server' });
+  const results: Record<string, unknown> = {};
+  const targets: BenchTarget[] = [];
+  const load = round(loadavg()[0]!, 2);
+  const baseline = memory ? await inMemory(corral, podCount, naivePods, repeat, results, targets) : new Map<number, number>();
+  if (api) await endToEnd(apiPods, events, baseline, results, targets);
   return {
     name: 'scheduler',
-    results: { workloads: { basic: 'nodes 4 CPU / 32Gi / 110 pods; pods 100m / 500Mi in ReplicaSets of 100', constrained: 'basic + taint/tolerations, nodeSelector, 3-expression required node affinity, 3 zones' }, naiveBaselinePods: naivePods, repeat, ...results },
+    results: {
+      workloads: {
+        basic: 'nodes 4 CPU / 32Gi / 110 pods; pods 100m / 500Mi in ReplicaSets of 100',
+        constrained: 'basic + taint/tolerations, nodeSelector, 3-expression required node affinity, 3 zones',
+        endToEnd: 'basic, through the API: a HollowAgent registers the nodes (no leases, pods left Pending once bound); Scheduled Events written unless --no-events',
+      },
+      loadAverageAtStart: load,
+      naiveBaselinePods: naivePods,
+      repeat,
+      ...results,
+    },
     targets,
   };
 }

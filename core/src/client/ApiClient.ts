@@ -249,11 +249,14 @@ export class ApiClient {
       if (options.resourceVersion !== undefined && scale.metadata.resourceVersion !== options.resourceVersion) {
         throw ApiError.conflict(ref.plural, name, `expected resourceVersion ${options.resourceVersion}, was ${scale.metadata.resourceVersion}`);
       }
-      const desired: Scale = { ...scale, spec: { ...scale.spec, replicas } };
+      // Without a precondition, as kubectl: no resourceVersion, so the server applies it to
+      // whatever version is current (controllers write status all the time).
+      const preconditioned = options.currentReplicas !== undefined || options.resourceVersion !== undefined;
+      const { resourceVersion: _rv, ...meta } = scale.metadata;
+      const desired: Scale = { ...scale, metadata: preconditioned ? scale.metadata : meta, spec: { ...scale.spec, replicas } };
       try {
         return await this.update(ref, desired, { ...options, subresource: 'scale' });
       } catch (err) {
-        const preconditioned = options.currentReplicas !== undefined || options.resourceVersion !== undefined;
         if (err instanceof ApiError && err.reason === 'Conflict' && !preconditioned && attempt < 3) continue;
         throw err;
       }

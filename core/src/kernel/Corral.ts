@@ -1,6 +1,7 @@
 import type { EffectiveConfig } from './config/layer.js';
 import { createCorralHooks, type CorralHooks } from './hooks.js';
 import type { LoadedPlugin } from './plugins/load.js';
+import { ComponentRegistry } from './registries/ComponentRegistry.js';
 import { ControllerRegistry } from './registries/ControllerRegistry.js';
 import { ResourceRegistry } from './registries/ResourceRegistry.js';
 import { SchedulerPluginRegistry } from './registries/SchedulerPluginRegistry.js';
@@ -24,6 +25,8 @@ export class Corral {
   readonly resources = new ResourceRegistry();
   /** Reconcilers (filled through `hooks.registerControllers`). */
   readonly controllers = new ControllerRegistry();
+  /** Long-lived components of plugins (filled through `hooks.registerComponents`). */
+  readonly components = new ComponentRegistry();
   /** Scheduler framework plugins by name (filled through `hooks.registerSchedulerPlugins`). */
   readonly schedulerPlugins = new SchedulerPluginRegistry();
   /** The configured scheduler profiles, built at start-up in server roles. */

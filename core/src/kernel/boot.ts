@@ -54,6 +54,7 @@ export async function bootCorral(loaded: LoadedConfig, role: Role): Promise<Corr
   };
   register('registerResources', corral.hooks.registerResources, corral.resources, blame);
   register('registerControllers', corral.hooks.registerControllers, corral.controllers, blame);
+  register('registerComponents', corral.hooks.registerComponents, corral.components, blame);
   register('registerSchedulerPlugins', corral.hooks.registerSchedulerPlugins, corral.schedulerPlugins, blame);
 
   if (corral.runs('server')) {
@@ -90,6 +91,9 @@ function register<R extends OwnedRegistry<unknown>>(
 }
 
 /** The adapter names in `agent` must be offered by some plugin's tap. */
+/** The network name that means "no adapter". */
+export const NO_ADAPTER = 'none';
+
 function checkAdapters(corral: Corral, problems: Problems): void {
   const { agent, agentOrigins } = corral.config;
   const check = (what: string, map: { get(key: string): { isUsed(): boolean } | undefined }, name: string | undefined, origin: Origin | undefined) => {
@@ -101,6 +105,8 @@ function checkAdapters(corral: Corral, problems: Problems): void {
     );
   };
   check('runtime', corral.hooks.runtimeAdapter, agent.runtime, agentOrigins.runtime);
-  check('pod network', corral.hooks.podNetwork, agent.network?.pods, agentOrigins.pods);
-  check('service data path', corral.hooks.proxyDataPath, agent.network?.services, agentOrigins.services);
+  // "none" turns the pod network (pods share the node's) or the service proxy off.
+  const named = (n: string | undefined) => (n === NO_ADAPTER ? undefined : n);
+  check('pod network', corral.hooks.podNetwork, named(agent.network?.pods), agentOrigins.pods);
+  check('service data path', corral.hooks.proxyDataPath, named(agent.network?.services), agentOrigins.services);
 }

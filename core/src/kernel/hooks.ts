@@ -19,6 +19,7 @@ import type {
 } from './contracts/runtime.js';
 import type { HookDoc } from './hook-doc.js';
 import { namedHooks } from './hook-maps.js';
+import type { ComponentRegistry } from './registries/ComponentRegistry.js';
 import type { ControllerRegistry } from './registries/ControllerRegistry.js';
 import type { ResourceRegistry } from './registries/ResourceRegistry.js';
 import type { SchedulerPluginRegistry } from './registries/SchedulerPluginRegistry.js';
@@ -43,6 +44,9 @@ export function createCorralHooks() {
     registerControllers: new SyncHook<[ControllerRegistry]>(['registry']),
     controllersStart: new AsyncSeriesHook<[ControllerLifecycleEvent]>(['event']),
     controllersStop: new AsyncSeriesHook<[ControllerLifecycleEvent]>(['event']),
+
+    // long-lived components of plugins (DNS, ...)
+    registerComponents: new SyncHook<[ComponentRegistry]>(['registry']),
 
     // scheduler (the extension points themselves live on each profile: ProfileHooks)
     registerSchedulerPlugins: new SyncHook<[SchedulerPluginRegistry]>(['registry']),
@@ -129,6 +133,14 @@ export const CORRAL_HOOK_DOCS: { readonly [K in CorralHookName]: HookDoc } = {
     when: 'Each time controllers stop; reconcile calls in flight have been aborted.',
     mayBeSlow: true,
     notes: 'After leader-lost, another process may already be reconciling: do not write.',
+  },
+  registerComponents: {
+    area: 'Components',
+    receives: '`registry`: the ComponentRegistry; call `registry.add({ name, roles?, start })`.',
+    returns: 'nothing',
+    when: 'Once during start-up, after every plugin applied.',
+    mayBeSlow: false,
+    notes: "`start(ctx)` runs once the process's API client works, with the shared informers; it returns `{ stop }`. Components run on every server (no leader election); a duplicate name stops start-up.",
   },
   registerSchedulerPlugins: {
     area: 'Scheduler',

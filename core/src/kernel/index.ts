@@ -36,6 +36,8 @@ export type { PluginSource } from './plugins/resolve.js';
 
 export { ResourceRegistry } from './registries/ResourceRegistry.js';
 export { ControllerRegistry } from './registries/ControllerRegistry.js';
+export { ComponentRegistry } from './registries/ComponentRegistry.js';
+export type { ComponentContext, ComponentRegistration, RunningComponent } from './contracts/components.js';
 export { SchedulerPluginRegistry } from './registries/SchedulerPluginRegistry.js';
 export type { RegistrationConflict } from './registries/OwnedRegistry.js';
 
@@ -103,6 +105,7 @@ export type {
 } from './contracts/controllers.js';
 export type {
   ContainerConfig,
+  ContainerResources,
   ContainerFilter,
   ContainerLifecycleContext,
   ContainerState as RuntimeContainerState,

@@ -31,3 +31,5 @@ export {
   withNodeName,
 } from './resources.js';
 export type { HostPort, PodResources } from './resources.js';
+export { ApiBinder, ApiScheduler, ApiSchedulerEvents, SCHEDULER_LEASE, startScheduler } from './api/index.js';
+export type { ApiBinderOptions, ApiSchedulerEventsOptions, StartSchedulerOptions } from './api/index.js';

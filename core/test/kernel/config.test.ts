@@ -7,8 +7,26 @@ test('the shipped default config loads on its own and lists the built-in plugins
   t.deepEqual(config.files, [DEFAULT_CONFIG_FILE]);
   t.deepEqual(
     config.plugins.map((p) => p.name),
-    ['@corral/plugin-resources', '@corral/plugin-scheduling'],
+    [
+      '@corral/plugin-resources',
+      '@corral/plugin-scheduling',
+      '@corral/plugin-workloads',
+      '@corral/plugin-batch',
+      '@corral/plugin-endpoints',
+      '@corral/plugin-node-lifecycle',
+      '@corral/plugin-gc',
+      '@corral/plugin-node-ipam',
+      '@corral/plugin-dns',
+      '@corral/runtime-process',
+      '@corral/runtime-docker',
+      '@corral/runtime-cri',
+      '@corral/network-bridge',
+      '@corral/network-overlay',
+      '@corral/network-userspace',
+      '@corral/network-iptables',
+    ],
   );
+  t.deepEqual(config.agent, { runtime: 'process', network: { pods: 'bridge', services: 'userspace' } });
   t.deepEqual(config.store, { embedded: { dir: '.corral/data' } });
   t.deepEqual(
     config.scheduler.profiles.map((p) => p.name),

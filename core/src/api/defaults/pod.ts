@@ -117,7 +117,8 @@ export function qosClassOf(spec: unknown): 'Guaranteed' | 'Burstable' | 'BestEff
     for (const name of ['cpu', 'memory']) {
       const limit = limits[name];
       const request = requests[name] ?? limit;
-      if (!isQuantity(limit) || !isQuantity(request) || compareQuantities(request, limit) !== 0) guaranteed = false;
+      // A missing limit settles it without parsing (a failed parse throws, which is slow).
+      if (limit === undefined || !isQuantity(limit) || !isQuantity(request) || compareQuantities(request, limit) !== 0) guaranteed = false;
     }
   }
   if (!anySet) return 'BestEffort';

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import type { CliContext, GlobalArgs } from '../context.js';
+import { agentCommand } from './agent.js';
 import { annotateCommand } from './annotate.js';
 import { apiResourcesCommand } from './api-resources.js';
 import { applyCommand } from './apply.js';
@@ -14,6 +15,7 @@ import { labelCommand } from './label.js';
 import { logsCommand } from './logs.js';
 import { pluginsCommand } from './plugins.js';
 import { replaceCommand } from './replace.js';
+import { rollingUpdateCommand } from './rolling-update.js';
 import { rolloutCommand } from './rollout.js';
 import { scaleCommand } from './scale.js';
 import { serverCommand } from './server.js';
@@ -27,6 +29,7 @@ export type CommandFactory = (ctx: CliContext) => CommandModule<GlobalArgs, any>
 export const commands: readonly CommandFactory[] = [
   upCommand,
   serverCommand,
+  agentCommand,
   pluginsCommand,
   applyCommand,
   createCommand,
@@ -40,6 +43,7 @@ export const commands: readonly CommandFactory[] = [
   labelCommand,
   annotateCommand,
   rolloutCommand,
+  rollingUpdateCommand,
   logsCommand,
   execCommand,
   apiResourcesCommand,

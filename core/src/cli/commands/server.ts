@@ -1,10 +1,15 @@
 import { join, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { ApiClient } from '../../client/ApiClient.js';
+import { defaultIdentity } from '../../client/leader/identity.js';
+import { startComponents, type RunningComponents } from '../../components/startComponents.js';
+import { startControllerManager, type ControllerManager } from '../../controllers/ControllerManager.js';
 import type { Corral, Role } from '../../kernel/Corral.js';
 import { createCorral } from '../../kernel/boot.js';
 import { DEFAULT_LISTEN, isLoopback, ListenError, parseListen } from '../../server/listen.js';
 import { consoleLogger } from '../../server/log.js';
 import { createApiServer } from '../../server/server.js';
+import { startScheduler, type ApiScheduler } from '../../scheduler/api/startScheduler.js';
 import type { ApiServer, ApiServerOptions } from '../../server/types.js';
 import { isStoreError } from '../../store/errors.js';
 import { openStore } from '../../store/openStore.js';
@@ -16,6 +21,7 @@ export interface ServerArgs extends GlobalArgs {
   'data-dir'?: string;
   'etcd-endpoints'?: string;
   tls?: boolean;
+  'leader-elect'?: boolean;
 }
 
 /** The flags `corral server` and `corral up` share. */
@@ -38,7 +44,47 @@ export interface ServerProcess {
   storeDescription: string;
   /** The CA's file when serving HTTPS. */
   caFile?: string;
+  /** The control plane beside the API, through a loopback client. */
+  controllers: ControllerManager;
+  scheduler?: ApiScheduler;
   stop(): Promise<void>;
+}
+
+/** A client of the process's own API: the server's CA, an admin certificate over HTTPS. */
+function loopbackClient(api: ApiServer): ApiClient {
+  const admin = api.issueClientCertificate?.('corral-control-plane', ['system:masters']);
+  return new ApiClient({
+    server: api.url,
+    namespace: 'default',
+    insecureSkipTlsVerify: false,
+    files: [],
+    ...(api.caCertificate ? { ca: Buffer.from(api.caCertificate) } : {}),
+    ...(admin ? { clientCert: Buffer.from(admin.certificate), clientKey: Buffer.from(admin.key) } : {}),
+  }, { userAgent: 'corral-control-plane' });
+}
+
+/** Starts the controller manager and the scheduler against the process's own API. */
+async function startControlPlane(
+  corral: Corral,
+  api: ApiServer,
+  leaderElection: boolean,
+): Promise<{ client: ApiClient; controllers: ControllerManager; scheduler?: ApiScheduler; components: RunningComponents }> {
+  const client = loopbackClient(api);
+  const identity = defaultIdentity();
+  const controllers = await startControllerManager({ corral, client, identity, leaderElection, logger: consoleLogger });
+  let scheduler: ApiScheduler | undefined;
+  try {
+    // A config with no scheduler profiles runs no scheduler (another one may serve the pods).
+    scheduler = corral.schedulerProfiles.size > 0 ? await startScheduler({ corral, client, identity, leaderElection, logger: consoleLogger }) : undefined;
+    // The plugins' server components (cluster DNS, ...) run on every server, leader or not.
+    const components = await startComponents({ corral, client, kind: 'server', logger: consoleLogger });
+    return { client, controllers, components, ...(scheduler ? { scheduler } : {}) };
+  } catch (err) {
+    await scheduler?.stop();
+    await controllers.stop();
+    client.close();
+    throw err;
+  }
 }
 
 function storeConfigOf(corral: Corral, argv: ServerArgs): StoreConfig {
@@ -66,7 +112,7 @@ function pkiDir(config: StoreConfig, argv: ServerArgs, corral: Corral): string {
  * (port in use, data dir locked, etcd unreachable) are written to stderr as one clear sentence
  * and answer undefined; the caller sets the exit code.
  */
-export async function startServerProcess(ctx: CliContext, argv: ServerArgs, role: Role): Promise<ServerProcess | undefined> {
+export async function startServerProcess(ctx: CliContext, argv: ServerArgs, role: Role, leaderElection = false): Promise<ServerProcess | undefined> {
   const corral = await createCorral({ role, configFile: argv.config });
   const storeConfig = storeConfigOf(corral, argv);
   let store: Store;
@@ -99,6 +145,14 @@ export async function startServerProcess(ctx: CliContext, argv: ServerArgs, role
     ctx.stderr.write(`corral: ${err.message}\n`);
     return undefined;
   }
+  let plane: Awaited<ReturnType<typeof startControlPlane>>;
+  try {
+    plane = await startControlPlane(corral, api, leaderElection);
+  } catch (err) {
+    await api.close();
+    await store.close();
+    throw err;
+  }
   await corral.hooks.started.promise();
   return {
     corral,
@@ -106,7 +160,14 @@ export async function startServerProcess(ctx: CliContext, argv: ServerArgs, role
     api,
     storeDescription: describeStore(storeConfig),
     caFile,
+    controllers: plane.controllers,
+    ...(plane.scheduler ? { scheduler: plane.scheduler } : {}),
     async stop() {
+      // The control plane first: it releases its leases through the API.
+      await plane.components.stop();
+      await plane.scheduler?.stop();
+      await plane.controllers.stop();
+      plane.client.close();
       await api.close();
       await corral.hooks.shutdown.promise();
       await store.close();
@@ -131,16 +192,21 @@ export function untilSignal(): Promise<NodeJS.Signals> {
 }
 
 /**
- * `corral server`: the API server (and, as plugins add them, controllers and the scheduler) on
- * the embedded store or etcd, until SIGINT or SIGTERM.
+ * `corral server`: the API server, the controller manager and the scheduler (leader-elected by
+ * default) on the embedded store or etcd, until SIGINT or SIGTERM.
  */
 export function serverCommand(ctx: CliContext): CommandModule<GlobalArgs, ServerArgs> {
   return {
     command: 'server',
     describe: 'Run the API server (and the control plane) on the embedded store or etcd, until SIGINT/SIGTERM',
-    builder: (y) => serverOptions(y),
+    builder: (y) =>
+      serverOptions(y).option('leader-elect', {
+        type: 'boolean',
+        default: true,
+        describe: 'run controllers and the scheduler only while holding their leases (several servers on one store); --no-leader-elect runs them at once',
+      }),
     handler: async (argv) => {
-      const running = await startServerProcess(ctx, argv, 'server');
+      const running = await startServerProcess(ctx, argv, 'server', argv['leader-elect'] ?? true);
       if (!running) {
         ctx.exitCode = 1;
         return;

@@ -4,8 +4,9 @@ import { corralKubeconfigPath, writeKubeconfig } from '../../client/kubeconfig.j
 import { DEFAULT_LISTEN } from '../../server/listen.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 import { startServerProcess, untilSignal } from './server.js';
+import { agentFlagsForUp, startLocalAgent, type LocalAgentArgs } from './agent.js';
 
-interface UpArgs extends GlobalArgs {
+interface UpArgs extends GlobalArgs, LocalAgentArgs {
   'data-dir'?: string;
   listen?: string;
   tls?: boolean;
@@ -30,7 +31,8 @@ export function upCommand(ctx: CliContext): CommandModule<GlobalArgs, UpArgs> {
         })
         .option('listen', { type: 'string', describe: 'host:port for the API', defaultDescription: `the config's server.listen (${DEFAULT_LISTEN})` })
         .option('tls', { type: 'boolean', describe: 'serve HTTPS (the default on a non-loopback address)' })
-        .option('kubeconfig', { type: 'string', describe: 'where to write the kubeconfig', defaultDescription: '~/.corral/kubeconfig' }),
+        .option('kubeconfig', { type: 'string', describe: 'where to write the kubeconfig', defaultDescription: '~/.corral/kubeconfig' })
+        .options(agentFlagsForUp),
     handler: async (argv) => {
       const running = await startServerProcess(ctx, argv, 'all');
       if (!running) {
@@ -38,6 +40,12 @@ export function upCommand(ctx: CliContext): CommandModule<GlobalArgs, UpArgs> {
         return;
       }
       const kubeconfig = resolve(argv.kubeconfig ?? corralKubeconfigPath(ctx.env));
+      const local = await startLocalAgent(ctx, running, argv);
+      if (local === false) {
+        await running.stop();
+        ctx.exitCode = 1;
+        return;
+      }
       try {
         // Over HTTPS kubectl wants credentials (else it prompts for a password): an admin certificate.
         const admin = running.api.issueClientCertificate?.('corral-admin', ['system:masters']);
@@ -61,8 +69,9 @@ export function upCommand(ctx: CliContext): CommandModule<GlobalArgs, UpArgs> {
           ].join('\n'),
         );
         await untilSignal();
-        ctx.stdout.write('Stopping.\n');
+        ctx.stdout.write(argv['keep-pods'] ? 'Stopping (pods keep running).\n' : 'Stopping, pods too.\n');
       } finally {
+        await local?.stop(!argv['keep-pods']);
         await running.stop();
       }
     },

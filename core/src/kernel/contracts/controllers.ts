@@ -40,7 +40,14 @@ export interface ReconcileContext {
   /** Read from these caches, not from the API: they are what watches delivered so far. */
   readonly informers: SharedInformers;
   readonly events: EventRecorder;
-  /** This controller's own expectations (see Expectations): creates/deletes not yet seen. */
+  /**
+   * This controller's own expectations (see Expectations): creates/deletes not yet seen. The
+   * controller manager records what its informers observe of the `owns` kinds, keyed by the
+   * controlling owner: creationObserved on each add, deletionObserved once per object (when
+   * deletionTimestamp appears, or on the delete); it forgets a key when its object is deleted.
+   * A controller only sets/raises expectations before its writes (and lowers them itself for a
+   * write that failed), and never calls creationObserved/deletionObserved for observed objects.
+   */
   readonly expectations: Expectations;
   /** Time, replaceable in tests: use it for every deadline and requeue computation. */
   readonly clock: Clock;

@@ -33,8 +33,13 @@ export interface PodNetwork {
 /** Handed to the `podNetwork` factory taps. */
 export interface PodNetworkContext {
   readonly nodeName: string;
-  /** The node's pod subnet (from the node's `spec.podCIDR`). */
+  /** The node's pod subnet (from the node's `spec.podCIDR`), when the node had one at start. */
   readonly podCIDR?: string;
+  /**
+   * Resolves to the node's subnet once node IPAM assigned one (a new node registers first):
+   * adapters that need a subnet and got no `podCIDR` wait on it before their first setup.
+   */
+  readonly podCIDRSource?: () => Promise<string>;
   /** The agent's state directory; the adapter keeps its files (IP leases, CNI config) under it. */
   readonly rootDir: string;
 }

@@ -26,6 +26,10 @@ export interface PodSandboxConfig {
   /** The network namespace prepared by the pod network adapter, when it prepares one. */
   readonly netnsPath?: string;
   readonly dns?: { readonly servers: readonly string[]; readonly searches: readonly string[]; readonly options: readonly string[] };
+  /** The pod's IP when the pod network adapter gave it one (reported back in PodSandboxStatus.ip). */
+  readonly ip?: string;
+  /** The pod shares the node's network (spec.hostNetwork, or no pod network configured). */
+  readonly hostNetwork?: boolean;
 }
 
 export type SandboxState = 'SANDBOX_READY' | 'SANDBOX_NOTREADY';
@@ -40,12 +44,28 @@ export interface PodSandboxStatus {
   readonly createdAt: number;
   readonly ip?: string;
   readonly labels: Readonly<Record<string, string>>;
+  /**
+   * The network namespace the sandbox's containers share, when the runtime made it itself
+   * (docker: the pause container's `/proc/<pid>/ns/net`); a pod network adapter can set the pod
+   * up inside it after runPodSandbox, instead of handing a netnsPath in.
+   */
+  readonly netnsPath?: string;
 }
 
 export interface Mount {
   readonly containerPath: string;
   readonly hostPath: string;
   readonly readonly?: boolean;
+}
+
+/** A container's resources from its spec, in base units; absent ones are unlimited / not asked for. */
+export interface ContainerResources {
+  readonly cpuLimitMillis?: number;
+  readonly memoryLimitBytes?: number;
+  readonly cpuRequestMillis?: number;
+  readonly memoryRequestBytes?: number;
+  /** The most processes (and threads) the container may run at once (cgroup pids.max). */
+  readonly pidsLimit?: number;
 }
 
 /** What `createContainer` needs; `beforeContainerStart` taps may rewrite it. */
@@ -63,6 +83,8 @@ export interface ContainerConfig {
   readonly logPath: string;
   readonly stdin?: boolean;
   readonly tty?: boolean;
+  /** Limits a runtime should enforce (cgroups, docker's --cpus/--memory), requests for its shares. */
+  readonly resources?: ContainerResources;
 }
 
 export type ContainerState = 'CONTAINER_CREATED' | 'CONTAINER_RUNNING' | 'CONTAINER_EXITED' | 'CONTAINER_UNKNOWN';

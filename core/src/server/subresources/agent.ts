@@ -83,6 +83,8 @@ function relay(ctx: ServerContext, agent: AgentEndpoint, path: string, forwardBo
     upstream.on('response', (answer) => {
       ctx.respond = false;
       ctx.res.writeHead(answer.statusCode ?? 502, answer.headers);
+      // A follow stream may stay quiet for long: the client should see the response start now.
+      ctx.res.flushHeaders();
       answer.pipe(ctx.res);
       // A client that goes away (a followed log) must not keep the agent's stream open.
       ctx.res.once('close', () => upstream.destroy());

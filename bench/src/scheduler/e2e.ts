@@ -1,0 +1,82 @@
+// The scheduler end to end: the API server on the embedded store, the scheduler wired to it
+// through informers and pods/binding (as `corral server` runs them, in one process), hollow nodes
+// registered by a HollowAgent (which leaves pods alone: only binding is measured), and a worker
+// thread that creates the pods in parallel through the API and watches them get bound.
+import { Worker } from 'node:worker_threads';
+import { startTestControlPlane, type TestControlPlane } from '@corral/core/testing';
+import { latencySummary, round } from '../stats.js';
+import type { CreateAndWatchTask, WatchResult } from './worker.js';
+
+/** Runs one task in a fresh worker thread. */
+export async function inWorker(task: CreateAndWatchTask, onReady?: () => void): Promise<WatchResult> {
+  const worker = new Worker(new URL('./worker.js', import.meta.url));
+  try {
+    return await new Promise<WatchResult>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.on('message', (msg: { ready?: boolean; ok?: boolean; result?: WatchResult; error?: string }) => {
+        if (msg.ready) return onReady?.();
+        if (msg.ok) resolve(msg.result!);
+        else reject(new Error(`load worker: ${msg.error}`));
+      });
+      worker.postMessage(task);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
+export async function until(what: string, fn: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fn()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export async function createNamespace(cp: TestControlPlane, name: string): Promise<void> {
+  await cp.client.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+}
+
+export interface EndToEndOptions {
+  nodes: number;
+  pods: number;
+  /** Creating clients in parallel. */
+  concurrency: number;
+  /** Write Scheduled Events (as kube-scheduler does). */
+  events: boolean;
+}
+
+export async function measureEndToEnd(options: EndToEndOptions) {
+  const registerStart = Date.now();
+  const cp = await startTestControlPlane({
+    controllers: false,
+    scheduler: { events: options.events },
+    hollow: { nodes: options.nodes, leases: false, runPods: false, cpu: '4', memory: '32Gi', pods: 110, concurrency: 64 },
+  });
+  try {
+    const registerMs = Date.now() - registerStart;
+    await until('the scheduler to see every node', () => cp.scheduler?.scheduler?.cache.nodeList().length === options.nodes, 60_000);
+    await createNamespace(cp, 'bench-sched');
+    const r = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: 'bench-sched', pods: options.pods, concurrency: options.concurrency, until: 'bound', create: true, owned: true, timeoutMs: 240_000 });
+    const elapsedMs = r.endMs - r.startMs;
+    const stats = cp.scheduler!.scheduler!.stats();
+    return {
+      nodes: options.nodes,
+      pods: options.pods,
+      clients: options.concurrency,
+      scheduledEvents: options.events,
+      elapsedMs: round(elapsedMs, 1),
+      podsPerSec: round((options.pods / elapsedMs) * 1000, 0),
+      createsPerSec: round((options.pods / r.createElapsedMs) * 1000, 0),
+      createErrors: r.errors,
+      ...(r.firstError ? { firstCreateError: r.firstError } : {}),
+      /** From the pod's ADDED event to the event that shows it bound, both seen by the watcher. */
+      addedToBoundMs: latencySummary(r.seen.map((s) => s.doneMs - s.addedMs)),
+      schedulerCycles: stats.cycles,
+      schedulerFailures: stats.failed,
+      setupMs: registerMs,
+    };
+  } finally {
+    await cp.stop();
+  }
+}

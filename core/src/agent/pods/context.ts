@@ -1,0 +1,25 @@
+import type { Quantity, Service } from '../../api/types.js';
+import type { ApiClient } from '../../client/ApiClient.js';
+import type { PodNetwork } from '../../kernel/contracts/network.js';
+import type { RuntimeAdapter } from '../../kernel/contracts/runtime.js';
+import type { AgentEvents } from '../events.js';
+import type { ProbeManager } from '../probes/ProbeManager.js';
+import type { AgentHooks, AgentLogger, AgentTiming } from '../types.js';
+
+/** What the pod sync loop works with: one per agent. */
+export interface PodContext {
+  readonly client: ApiClient;
+  readonly runtime: RuntimeAdapter;
+  readonly podNetwork?: PodNetwork;
+  readonly hooks?: AgentHooks;
+  readonly probes: ProbeManager;
+  readonly events: AgentEvents;
+  readonly logger: AgentLogger;
+  readonly rootDir: string;
+  readonly nodeName: string;
+  readonly nodeIP: string;
+  readonly timing: AgentTiming;
+  allocatable(): Record<string, Quantity>;
+  /** Every Service the agent's informer holds. */
+  services(): Service[];
+}

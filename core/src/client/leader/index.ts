@@ -1,0 +1,4 @@
+// Leader election through a coordination.k8s.io/v1 Lease.
+export { LeaderElector, LEASES } from './LeaderElector.js';
+export type { LeaderElectionTimings, LeaderElectorOptions } from './LeaderElector.js';
+export { defaultIdentity } from './identity.js';

@@ -1,0 +1,165 @@
+// The scheduler wired to the API: informers on Pods, Nodes and Services feed its
+// SchedulerSource; bindings go through ApiBinder; outcomes through ApiSchedulerEvents. With
+// leader election the scheduler (its caches, its queue) exists only while this process holds
+// the corral-scheduler Lease, and is rebuilt from the API each time it wins it.
+import type { ApiObject, Node, Pod, Service } from '../../api/types.js';
+import type { ApiClient } from '../../client/ApiClient.js';
+import type { ResourceRef } from '../../client/discovery.js';
+import { realClock, type Clock } from '../../client/informer/clock.js';
+import { informerFor, type Informer } from '../../client/informer/Informer.js';
+import { defaultIdentity } from '../../client/leader/identity.js';
+import { LeaderElector } from '../../client/leader/LeaderElector.js';
+import type { LeaderElectionSettings } from '../../controllers/ControllerManager.js';
+import { describeError, stderrLogger, type ControlPlaneLogger } from '../../controllers/logger.js';
+import type { Corral } from '../../kernel/Corral.js';
+import { Scheduler } from '../Scheduler.js';
+import type { SchedulerOptions } from '../types.js';
+import { ApiBinder, type ApiBinderOptions } from './ApiBinder.js';
+import { ApiSchedulerEvents } from './ApiSchedulerEvents.js';
+
+export const SCHEDULER_LEASE = 'corral-scheduler';
+
+const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
+const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
+const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
+
+export interface StartSchedulerOptions {
+  corral: Corral;
+  client: ApiClient;
+  identity?: string;
+  clock?: Clock;
+  /** Off by default; on: schedule only while holding the corral-scheduler Lease. */
+  leaderElection?: boolean | LeaderElectionSettings;
+  logger?: ControlPlaneLogger;
+  /** Tuning passed to the Scheduler (sampling, backoff, ...). */
+  scheduler?: Omit<SchedulerOptions, 'profiles' | 'binder' | 'events' | 'clock' | 'logger'>;
+  binder?: ApiBinderOptions;
+  /** Write FailedScheduling/Scheduled Events (default true). */
+  events?: boolean;
+}
+
+/** One term of scheduling: informers and a Scheduler built from them. */
+class SchedulingSession {
+  readonly scheduler: Scheduler;
+  readonly events: ApiSchedulerEvents;
+  private readonly informers: Informer[] = [];
+
+  constructor(options: StartSchedulerOptions, clock: Clock, logger: ControlPlaneLogger) {
+    this.events = new ApiSchedulerEvents({ client: options.client, logger, events: options.events });
+    this.scheduler = new Scheduler({
+      ...options.scheduler,
+      profiles: options.corral.schedulerProfiles,
+      binder: new ApiBinder(options.client, options.binder),
+      events: this.events,
+      clock,
+      logger: { error: (message) => logger.error(`scheduler: ${message}`) },
+    });
+    const s = this.scheduler;
+    const onError = (what: string) => (err: unknown) => logger.warn(`scheduler: watching ${what}: ${describeError(err)}; retrying`);
+    this.feed<Node>(informerFor<Node>(options.client, NODES, { onError: onError('nodes') }), (n) => s.addNode(n), (a, b) => s.updateNode(a, b), (n) => s.deleteNode(n));
+    this.feed<Service>(informerFor<Service>(options.client, SERVICES, { onError: onError('services') }), (x) => s.addService(x), (a, b) => s.updateService(a, b), (x) => s.deleteService(x));
+    this.feed<Pod>(informerFor<Pod>(options.client, PODS, { onError: onError('pods') }), (p) => s.addPod(p), (a, b) => s.updatePod(a, b), (p) => s.deletePod(p));
+  }
+
+  private feed<T extends ApiObject>(informer: Informer<T>, add: (o: T) => void, update: (a: T, b: T) => void, remove: (o: T) => void): void {
+    informer.onAdd(add);
+    informer.onUpdate(update);
+    informer.onDelete((obj) => remove(obj));
+    this.informers.push(informer as unknown as Informer);
+  }
+
+  /** Lists everything (nodes first, so pods find them), then starts scheduling; false when stopped first. */
+  async start(signal: AbortSignal): Promise<boolean> {
+    const [nodes, services, pods] = this.informers;
+    nodes!.start();
+    services!.start();
+    if (!(await nodes!.waitForSync()) || !(await services!.waitForSync())) return false;
+    pods!.start();
+    if (!(await pods!.waitForSync()) || signal.aborted) return false;
+    this.scheduler.start();
+    return true;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.informers.map((i) => i.stop()));
+    await this.scheduler.stop();
+    await this.events.flush();
+  }
+}
+
+export class ApiScheduler {
+  readonly identity: string;
+  private session: SchedulingSession | undefined;
+  private elector: LeaderElector | undefined;
+  private readonly clock: Clock;
+  private readonly logger: ControlPlaneLogger;
+  private stopped = false;
+
+  constructor(private readonly options: StartSchedulerOptions) {
+    this.identity = options.identity ?? defaultIdentity();
+    this.clock = options.clock ?? realClock;
+    this.logger = options.logger ?? stderrLogger;
+    if (options.corral.schedulerProfiles.size === 0) throw new Error('the scheduler has no profiles: is this a server role, with scheduler.profiles in the config?');
+  }
+
+  /** The scheduler of the current term (undefined while not leading). */
+  get scheduler(): Scheduler | undefined {
+    return this.session?.scheduler;
+  }
+
+  get leading(): boolean {
+    return this.session !== undefined;
+  }
+
+  async start(): Promise<void> {
+    const settings = this.options.leaderElection;
+    if (!settings) {
+      const session = (this.session = new SchedulingSession(this.options, this.clock, this.logger));
+      await session.start(new AbortController().signal);
+      return;
+    }
+    const s = typeof settings === 'object' ? settings : {};
+    this.elector = new LeaderElector({
+      client: this.options.client,
+      name: s.leaseName ?? SCHEDULER_LEASE,
+      namespace: s.namespace,
+      identity: this.identity,
+      leaseDurationMs: s.leaseDurationMs,
+      renewDeadlineMs: s.renewDeadlineMs,
+      retryPeriodMs: s.retryPeriodMs,
+      clock: this.clock,
+      onStartedLeading: async (signal) => {
+        if (this.stopped) return;
+        const session = (this.session = new SchedulingSession(this.options, this.clock, this.logger));
+        await session.start(signal);
+      },
+      onStoppedLeading: async () => {
+        const session = this.session;
+        this.session = undefined;
+        await session?.stop();
+      },
+      onError: (err) => this.logger.warn(`scheduler: leader election: ${describeError(err)}`),
+    });
+    this.elector.start();
+  }
+
+  /** Stops scheduling (bindings in flight finish), releases the lease. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.elector) {
+      await this.elector.stop();
+    } else {
+      const session = this.session;
+      this.session = undefined;
+      await session?.stop();
+    }
+  }
+}
+
+/** Creates and starts the scheduler for `corral`'s profiles against the API. */
+export async function startScheduler(options: StartSchedulerOptions): Promise<ApiScheduler> {
+  const scheduler = new ApiScheduler(options);
+  await scheduler.start();
+  return scheduler;
+}

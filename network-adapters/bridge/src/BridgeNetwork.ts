@@ -15,14 +15,19 @@ export interface BridgeOptions {
   /** Where leases live. */
   readonly stateDir: string;
   readonly mtu?: number;
+  /**
+   * The node's own network namespace, when it is not this process's (several nodes on one
+   * machine, in tests): the bridge and the host ends of the pairs live there.
+   */
+  readonly nodeNetns?: string;
 }
 
 const NETNS_DIR = '/run/netns';
 
 /** Names derived from the pod's uid, so a restarted agent finds what it made. */
-export function podLinkNames(uid: string): { netns: string; hostVeth: string } {
+export function podLinkNames(uid: string): { netns: string; hostVeth: string; peer: string } {
   const hash = createHash('sha1').update(uid).digest('hex').slice(0, 8);
-  return { netns: `corral-${uid}`, hostVeth: `crl${hash}` };
+  return { netns: `corral-${uid}`, hostVeth: `crl${hash}`, peer: `crp${hash}` };
 }
 
 export class BridgeNetwork implements PodNetwork {
@@ -44,18 +49,21 @@ export class BridgeNetwork implements PodNetwork {
       this.bridgeReady = undefined;
       throw err;
     }));
-    const { netns, hostVeth } = podLinkNames(pod.uid);
+    const { netns, hostVeth, peer } = podLinkNames(pod.uid);
     const address = await this.ipam.lease(pod.uid);
     try {
       await ip(['netns', 'add', netns]).catch((err: IpError) => {
         if (!/File exists/.test(err.stderr)) throw err;
       });
-      if (!(await linkExists(hostVeth))) {
-        // A half-made pair from an earlier attempt: start over inside the namespace.
+      if (!(await linkExists(hostVeth, this.options.nodeNetns))) {
+        // A half-made pair from an earlier attempt: start over.
         if (await linkExists('eth0', netns)) await ip(['-n', netns, 'link', 'del', 'eth0']);
-        await ip(['link', 'add', hostVeth, ...this.mtuArgs(), 'type', 'veth', 'peer', 'name', 'eth0', ...this.mtuArgs(), 'netns', netns]);
+        // Made on the node's side, then the peer moves into the pod and becomes its eth0.
+        await this.ip(['link', 'add', hostVeth, ...this.mtuArgs(), 'type', 'veth', 'peer', 'name', peer, ...this.mtuArgs()]);
+        await this.ip(['link', 'set', peer, 'netns', netns]);
+        await ip(['-n', netns, 'link', 'set', peer, 'name', 'eth0']);
       }
-      await ip(['link', 'set', hostVeth, 'master', this.options.bridge, 'up']);
+      await this.ip(['link', 'set', hostVeth, 'master', this.options.bridge, 'up']);
       await ipBatch(
         ['link set lo up', `address replace ${address}/${this.range.prefix} dev eth0`, 'link set eth0 up', `route replace default via ${this.gateway} dev eth0`],
         netns,
@@ -73,7 +81,7 @@ export class BridgeNetwork implements PodNetwork {
     await ip(['netns', 'del', netns]).catch((err: IpError) => {
       if (!/No such file|not found|Invalid argument/i.test(err.stderr)) throw err;
     });
-    if (await linkExists(hostVeth)) await ip(['link', 'del', hostVeth]).catch(() => undefined);
+    if (await linkExists(hostVeth, this.options.nodeNetns)) await this.ip(['link', 'del', hostVeth]).catch(() => undefined);
     await this.ipam.release(pod.uid);
   }
 
@@ -83,7 +91,7 @@ export class BridgeNetwork implements PodNetwork {
   /** Removes the bridge itself (when the whole node goes away, and in tests). */
   async removeBridge(): Promise<void> {
     this.bridgeReady = undefined;
-    if (await linkExists(this.options.bridge)) await ip(['link', 'del', this.options.bridge]);
+    if (await linkExists(this.options.bridge, this.options.nodeNetns)) await this.ip(['link', 'del', this.options.bridge]);
   }
 
   /** The uids holding addresses now (for an agent's orphan cleanup). */
@@ -93,13 +101,18 @@ export class BridgeNetwork implements PodNetwork {
 
   private async ensureBridge(): Promise<void> {
     const br = this.options.bridge;
-    if (!(await linkExists(br))) {
-      await ip(['link', 'add', br, ...this.mtuArgs(), 'type', 'bridge']).catch((err: IpError) => {
+    if (!(await linkExists(br, this.options.nodeNetns))) {
+      await this.ip(['link', 'add', br, ...this.mtuArgs(), 'type', 'bridge']).catch((err: IpError) => {
         if (!/File exists/.test(err.stderr)) throw new Error(`cannot create the bridge ${br} (root is needed): ${err.stderr}`);
       });
     }
-    await ip(['address', 'replace', `${this.gateway}/${this.range.prefix}`, 'dev', br]);
-    await ip(['link', 'set', br, 'up']);
+    await this.ip(['address', 'replace', `${this.gateway}/${this.range.prefix}`, 'dev', br]);
+    await this.ip(['link', 'set', br, 'up']);
+  }
+
+  /** `ip` on the node's side. */
+  private ip(args: readonly string[]): Promise<string> {
+    return ip(this.options.nodeNetns ? ['-n', this.options.nodeNetns, ...args] : args);
   }
 
   private mtuArgs(): string[] {

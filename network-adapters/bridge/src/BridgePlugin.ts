@@ -3,6 +3,7 @@ import type { CorralPlugin } from '@corral/core';
 import Joi from 'joi';
 import { BridgeNetwork } from './BridgeNetwork.js';
 import { writeCniConfig } from './cni.js';
+import { withNodeSubnet } from './lazy.js';
 
 export const PLUGIN_NAME = 'BridgeNetworkPlugin';
 export const NETWORK_NAME = 'bridge';
@@ -31,15 +32,15 @@ export const plugin: CorralPlugin<BridgePluginOptions | undefined> = {
   roles: ['agent', 'all'],
   apply(corral, options = {}) {
     corral.hooks.podNetwork.for(NETWORK_NAME).tap(PLUGIN_NAME, (ctx) => {
-      const podCIDR = ctx.podCIDR ?? options.podCIDR;
-      if (!podCIDR) throw new Error(`the bridge network needs a pod subnet: node ${ctx.nodeName} has no spec.podCIDR and the plugin has no podCIDR option`);
       const bridge = options.bridge ?? 'corral0';
-      if (options.cniConfDir) {
-        void writeCniConfig(options.cniConfDir, { bridge, podCIDR, mtu: options.mtu }).catch((err) =>
-          process.stderr.write(`bridge network: writing the CNI config in ${options.cniConfDir} failed: ${String(err)}\n`),
-        );
-      }
-      return new BridgeNetwork({ bridge, podCIDR, stateDir: join(ctx.rootDir, 'network', 'bridge'), mtu: options.mtu });
+      return withNodeSubnet(ctx, options.podCIDR, (podCIDR) => {
+        if (options.cniConfDir) {
+          void writeCniConfig(options.cniConfDir, { bridge, podCIDR, mtu: options.mtu }).catch((err) =>
+            process.stderr.write(`bridge network: writing the CNI config in ${options.cniConfDir} failed: ${String(err)}\n`),
+          );
+        }
+        return new BridgeNetwork({ bridge, podCIDR, stateDir: join(ctx.rootDir, 'network', 'bridge'), mtu: options.mtu });
+      });
     });
   },
 };

@@ -6,3 +6,4 @@ export type { BridgeOptions } from './BridgeNetwork.js';
 export { cniConfig, writeCniConfig, CNI_CONFIG_FILE, CNI_NETWORK_NAME } from './cni.js';
 export type { CniConfigOptions } from './cni.js';
 export { Ipam } from './Ipam.js';
+export { withNodeSubnet } from './lazy.js';

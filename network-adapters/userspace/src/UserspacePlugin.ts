@@ -22,10 +22,12 @@ const optionsSchema = Joi.object<UserspacePluginOptions>({
   udpIdleTimeoutMs: Joi.number().integer().min(1),
 });
 
-export function userspaceOptions(options: UserspacePluginOptions = {}): UserspaceOptions {
-  const serviceInterface = options.serviceInterface ?? 'corral-svc';
+export function userspaceOptions(options: UserspacePluginOptions = {}, root = process.getuid?.() === 0): UserspaceOptions {
+  const serviceInterface = options.serviceInterface ?? (root ? 'corral-svc' : '');
   return {
     ...(serviceInterface ? { serviceInterface } : {}),
+    // Without root there is no interface for ClusterIPs (unless one was named): NodePorts only.
+    clusterIPs: root || options.serviceInterface !== undefined,
     nodePortAddresses: options.nodePortAddresses ?? ['0.0.0.0'],
     connectTimeoutMs: options.connectTimeoutMs ?? 2000,
     maxConnectAttempts: options.maxConnectAttempts ?? 4,
@@ -39,6 +41,10 @@ export const plugin: CorralPlugin<UserspacePluginOptions | undefined> = {
   options: optionsSchema,
   roles: ['agent', 'all'],
   apply(corral, options) {
-    corral.hooks.proxyDataPath.for(DATA_PATH).tap(PLUGIN_NAME, () => new UserspaceProxy(userspaceOptions(options)));
+    corral.hooks.proxyDataPath.for(DATA_PATH).tap(PLUGIN_NAME, () => {
+      const resolved = userspaceOptions(options);
+      if (!resolved.clusterIPs) process.stderr.write('userspace proxy: not running as root, so Services answer on their NodePorts only (ClusterIPs need an interface of their own)\n');
+      return new UserspaceProxy(resolved);
+    });
   },
 };

@@ -9,6 +9,8 @@ import { UdpListener } from './UdpListener.js';
 export interface UserspaceOptions {
   /** The dummy interface that holds ClusterIPs; none: ClusterIPs must already be local (tests, non-root). */
   readonly serviceInterface?: string;
+  /** Serve ClusterIPs (they need root for the interface that holds them); NodePorts are served either way. */
+  readonly clusterIPs?: boolean;
   /** Where NodePorts listen; default every address (0.0.0.0). */
   readonly nodePortAddresses: readonly string[];
   readonly connectTimeoutMs: number;
@@ -103,7 +105,7 @@ export class UserspaceProxy implements ProxyDataPath {
     };
     for (const entry of table.services) {
       for (const sp of entry.ports) {
-        for (const ip of [entry.clusterIP, ...(entry.externalIPs ?? [])]) if (ip) add(ip, sp.port, entry, sp);
+        if (this.options.clusterIPs !== false) for (const ip of [entry.clusterIP, ...(entry.externalIPs ?? [])]) if (ip) add(ip, sp.port, entry, sp);
         if (sp.nodePort) for (const address of this.options.nodePortAddresses) add(address, sp.nodePort, entry, sp);
       }
     }

@@ -1,0 +1,87 @@
+import test from 'ava';
+import { execFile, spawn } from 'node:child_process';
+import { randomInt, randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Node } from '@corral/core';
+import { BridgeNetwork, podLinkNames } from '@corral/network-bridge';
+import { peersOf, UNDERLAY_IP_ANNOTATION, VTEP_MAC_ANNOTATION, Vxlan } from '../src/index.js';
+
+// Two nodes on one machine: each a network namespace on a test underlay (veth pairs on a bridge
+// of the test's own), each with its overlay device, its pod bridge and a pod. Addresses are all
+// the test's; nothing is routed off the machine.
+
+const run = promisify(execFile);
+const sh = (cmd: string) => run('sh', ['-c', cmd]);
+
+test('peers from Node objects: only other nodes that published their end and have a subnet', (t) => {
+  const node = (name: string, podCIDR?: string, mac?: string): Node => ({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, annotations: mac ? { [VTEP_MAC_ANNOTATION]: mac, [UNDERLAY_IP_ANNOTATION]: '10.0.0.9' } : {} },
+    spec: podCIDR ? { podCIDR } : {},
+  });
+  const peers = peersOf([node('me', '10.244.0.0/24', 'aa:aa:aa:aa:aa:aa'), node('b', '10.244.1.0/24', 'bb:bb:bb:bb:bb:bb'), node('c', '10.244.2.0/24'), node('d')], 'me');
+  t.deepEqual(peers, [{ name: 'b', podCIDR: '10.244.1.0/24', underlayIP: '10.0.0.9', vtepMAC: 'bb:bb:bb:bb:bb:bb' }]);
+});
+
+test('a pod on node A reaches a pod on node B by its IP over VXLAN; a removed peer loses its route', async (t) => {
+  const id = randomInt(1000, 10000);
+  const r = randomInt(1, 250);
+  const under = `crlu${id}`;
+  const dir = await mkdtemp(join(tmpdir(), 'corral-overlay-'));
+  const nodes = [1, 2].map((i) => ({
+    ns: `crlt-node${i}-${id}`,
+    veth: `crlu${id}n${i}`,
+    underlayIP: `10.219.${r}.${i}`,
+    podCIDR: `10.220.${(r + i) % 250}.0/24`,
+  }));
+  const cleanup: (() => Promise<unknown>)[] = [];
+  t.teardown(async () => {
+    for (const c of cleanup.reverse()) await c().catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+  await sh(`ip link add ${under} type bridge && ip link set ${under} up`);
+  cleanup.push(() => sh(`ip link del ${under}`));
+  for (const n of nodes) {
+    await sh(`ip netns add ${n.ns}`);
+    cleanup.push(() => sh(`ip netns del ${n.ns}`));
+    await sh(`ip link add ${n.veth} type veth peer name u0 && ip link set u0 netns ${n.ns} && ip link set ${n.veth} master ${under} up`);
+    await sh(`ip -n ${n.ns} addr add ${n.underlayIP}/24 dev u0 && ip -n ${n.ns} link set u0 up && ip -n ${n.ns} link set lo up`);
+  }
+
+  const ends = await Promise.all(
+    nodes.map(async (n, i) => {
+      const vxlan = new Vxlan({ device: 'corral.1', vni: 7, port: 8472, localIP: n.underlayIP, podCIDR: n.podCIDR, nodeNetns: n.ns });
+      const mac = await vxlan.ensure();
+      const net = new BridgeNetwork({ bridge: 'corral0', podCIDR: n.podCIDR, stateDir: join(dir, `n${i}`), mtu: 1450, nodeNetns: n.ns });
+      const pod = { uid: randomUUID(), namespace: 'default', name: `p${i}` };
+      const status = await net.setup(pod);
+      cleanup.push(() => net.teardown(pod));
+      return { n, vxlan, mac, net, pod, status };
+    }),
+  );
+  const [a, b] = ends as [(typeof ends)[0], (typeof ends)[0]];
+  const peer = (e: typeof a) => ({ name: e.n.ns, podCIDR: e.n.podCIDR, underlayIP: e.n.underlayIP, vtepMAC: e.mac });
+  await a.vxlan.sync([peer(b)]);
+  await b.vxlan.sync([peer(a)]);
+
+  const server = spawn('ip', ['netns', 'exec', podLinkNames(b.pod.uid).netns, 'busybox', 'nc', '-ll', '-p', '7100', '-e', 'echo', 'pong-from-b'], { stdio: 'ignore' });
+  cleanup.push(async () => server.kill());
+  await new Promise((res) => setTimeout(res, 300));
+  const { stdout } = await run('ip', ['netns', 'exec', podLinkNames(a.pod.uid).netns, 'busybox', 'nc', '-w', '3', b.status.ip, '7100'], { timeout: 10_000 });
+  t.is(stdout.trim(), 'pong-from-b');
+
+  await a.vxlan.sync([]);
+  const routes = (await run('ip', ['-n', a.n.ns, 'route', 'show', 'dev', 'corral.1'])).stdout;
+  t.notRegex(routes, new RegExp(b.n.podCIDR.replace(/\./g, '\\.')));
+
+  // A new Vxlan (a restarted agent) removes a route left for a node that is gone.
+  await a.vxlan.sync([peer(b)]);
+  const restarted = new Vxlan({ ...a.vxlan.options });
+  await restarted.ensure();
+  await restarted.sync([]);
+  t.notRegex((await run('ip', ['-n', a.n.ns, 'route', 'show', 'dev', 'corral.1'])).stdout, /via/);
+});

@@ -43,18 +43,38 @@ async function startDns(options: DnsPluginOptions, ctx: ComponentContext): Promi
   const endpoints = ctx.informers.informer<Endpoints>(ENDPOINTS);
   await Promise.all([services.waitForSync(), endpoints.waitForSync()]);
   const advertise = options.advertiseAddress ?? firstAddress();
-  const [host, port] = (options.listen ?? `${advertise}:53`).split(/:(?=\d+$)/);
-  const server = new DnsServer(
-    { service: (ns, name) => services.cache.get(`${ns}/${name}`), endpoints: (ns, name) => endpoints.cache.get(`${ns}/${name}`) },
-    { host: host!.replace(/^\[|\]$/g, ''), port: Number(port), domain: options.domain, upstreams: options.upstreams ?? resolvConfServers(), onError: (m) => ctx.logger.warn(`dns: ${m}`) },
-  );
-  try {
+  const view = { service: (ns: string, name: string) => services.cache.get(`${ns}/${name}`), endpoints: (ns: string, name: string) => endpoints.cache.get(`${ns}/${name}`) };
+  const serve = async (listen: string): Promise<DnsServer> => {
+    const [host, port] = listen.split(/:(?=\d+$)/);
+    const server = new DnsServer(view, {
+      host: host!.replace(/^\[|\]$/g, ''),
+      port: Number(port),
+      domain: options.domain,
+      upstreams: options.upstreams ?? resolvConfServers(),
+      onError: (m) => ctx.logger.warn(`dns: ${m}`),
+    });
     await server.start();
-  } catch (err) {
+    return server;
+  };
+  // Pods reach the DNS through the kube-dns Service (port 53 -> wherever this listens), so when
+  // port 53 is taken (another server on this machine) any port will do.
+  const candidates = options.listen ? [options.listen] : [`${advertise}:53`, `${advertise}:0`];
+  let server: DnsServer | undefined;
+  let failure = '';
+  for (const listen of candidates) {
+    try {
+      server = await serve(listen);
+      break;
+    } catch (err) {
+      failure = `${listen}: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  }
+  if (!server) {
     // A DNS that cannot bind must not keep the cluster from running: say so and carry on without it.
-    ctx.logger.warn(`dns: cannot listen on ${host}:${port} (${err instanceof Error ? err.message : String(err)}); cluster DNS is off. Set the "${PLUGIN_NAME}" option listen to a free address.`);
+    ctx.logger.warn(`dns: cannot listen (${failure}); cluster DNS is off. Set the "${PLUGIN_NAME}" option listen to a free address.`);
     return { stop: async () => undefined };
   }
+  const host = (options.listen ?? advertise).replace(/:\d+$/, '');
   if (options.publish) {
     await publishDnsService(ctx.client, options.serviceIP, advertise, server.port).catch((err: unknown) =>
       ctx.logger.warn(`dns: publishing kube-system/kube-dns on ${options.serviceIP} failed: ${err instanceof Error ? err.message : String(err)}`),

@@ -1,0 +1,186 @@
+// `npm run bench -- startup [--pods N] [--runtimes process,docker,cri] [--rss-pods M]`: pod
+// startup latency through the agent, per runtime: N pods already bound to the node are created
+// at once; each one's latency runs from its create call to the watch event that shows it Running
+// and Ready. Images are present (built locally); the docker and cri runs start their own daemons.
+// Then the agent's resident memory with M running pods (process runtime). The agent is a real
+// `corral agent` process; the API server runs in this one.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ApiClient, type Pod } from '@corral/core';
+import { startTestApiServer } from '@corral/core/testing';
+import { BUSYBOX_IMAGE as CRI_IMAGE, startContainerd } from '@corral/runtime-cri/testing';
+import { BUSYBOX_IMAGE as DOCKER_IMAGE, buildBusyboxImage, startDockerd } from '@corral/runtime-docker/testing';
+import { latencySummary, nowMs, round } from '../stats.js';
+import type { BenchResult, BenchTarget } from '../types.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = join(here, '..', '..', '..', '..', 'core', 'bin', 'corral.js');
+const GOALS: Record<string, number> = { process: 1000, docker: 2000, cri: 2000 };
+const RSS_GOAL_MB = 80;
+
+function option(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(`--${name}`);
+  const value = i === -1 ? NaN : Number(args[i + 1]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+interface RuntimeSetup {
+  image: string;
+  plugin: string;
+  options: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+async function runtimeSetup(name: string): Promise<RuntimeSetup> {
+  if (name === 'process') return { image: 'busybox', plugin: '@corral/runtime-process', options: {}, stop: async () => undefined };
+  if (name === 'docker') {
+    const daemon = await startDockerd();
+    await buildBusyboxImage(daemon.docker);
+    return { image: DOCKER_IMAGE, plugin: '@corral/runtime-docker', options: { socket: daemon.host, pauseImage: DOCKER_IMAGE, pauseCommand: ['sleep', '2147483647'] }, stop: () => daemon.stop() };
+  }
+  const daemon = await startContainerd();
+  return { image: daemon.image ?? CRI_IMAGE, plugin: '@corral/runtime-cri', options: { endpoint: daemon.endpoint, cgroupParent: daemon.cgroupParent }, stop: async () => void (await daemon.stop()) };
+}
+
+async function startAgent(dir: string, url: string, runtime: string, setup: RuntimeSetup): Promise<ChildProcess> {
+  const config = join(dir, 'corral.yaml');
+  await writeFile(
+    config,
+    JSON.stringify({
+      apiVersion: 'corral.dev/v1alpha1',
+      kind: 'CorralConfig',
+      plugins: [{ name: setup.plugin, options: setup.options }],
+      agent: { runtime, network: { pods: 'none', services: 'none' } },
+    }),
+  );
+  const child = spawn(process.execPath, [bin, 'agent', '--config', config, '--server', url, '--node-name', `bench-${runtime}`, '--root-dir', join(dir, 'agent'), '--port', '0', '--address', '127.0.0.1', '--node-ip', '127.0.0.1'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d.toString()));
+  child.once('exit', (code) => {
+    if (code) process.stderr.write(`agent (${runtime}) exited ${code}: ${stderr}\n`);
+  });
+  return child;
+}
+
+function pod(name: string, node: string, image: string): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { bench: 'startup' } },
+    spec: { nodeName: node, restartPolicy: 'Always', terminationGracePeriodSeconds: 1, containers: [{ name: 'app', image, imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', 'exec sleep 3600'] }] },
+  };
+}
+
+const running = (p: Pod) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+
+/** Creates `count` pods at once; resolves with each one's create -> Running and Ready latency. */
+async function burst(client: ApiClient, node: string, image: string, count: number, prefix: string): Promise<number[]> {
+  const created = new Map<string, number>();
+  const latencies: number[] = [];
+  const watch = client.watch<Pod>('pods', { namespace: 'default', labelSelector: 'bench=startup' });
+  const done = (async () => {
+    for await (const event of watch) {
+      const name = event.object.metadata.name!;
+      if (!name.startsWith(prefix) || !running(event.object) || !created.has(name)) continue;
+      latencies.push(nowMs() - created.get(name)!);
+      created.delete(name);
+      if (latencies.length === count) break;
+    }
+  })();
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const name = `${prefix}${i}`;
+      created.set(name, nowMs());
+      await client.create('pods', pod(name, node, image));
+    }),
+  );
+  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`pods of ${prefix} not all Running after 120 s (${latencies.length}/${count})`)), 120_000).unref());
+  await Promise.race([done, timeout]);
+  watch.stop();
+  return latencies;
+}
+
+async function waitNodeReady(client: ApiClient, node: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      const n = await client.get<any>('nodes', node);
+      if (n.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')) return;
+    } catch {
+      // Not registered yet.
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`node ${node} did not register`);
+}
+
+async function clean(client: ApiClient): Promise<void> {
+  await client.deleteCollection('pods', { namespace: 'default', labelSelector: 'bench=startup' });
+  for (let i = 0; i < 600; i++) {
+    if ((await client.list('pods', { namespace: 'default', labelSelector: 'bench=startup' })).items.length === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return round(Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024, 1);
+}
+
+async function stopAgent(agent: ChildProcess): Promise<void> {
+  if (agent.exitCode !== null) return;
+  const exited = new Promise((r) => agent.once('exit', r));
+  agent.kill('SIGTERM');
+  await exited;
+}
+
+export async function run(args: string[]): Promise<BenchResult> {
+  const count = option(args, 'pods', 30);
+  const rssPods = option(args, 'rss-pods', 100);
+  const i = args.indexOf('--runtimes');
+  const runtimes = i === -1 ? ['process', 'docker', 'cri'] : args[i + 1]!.split(',');
+  const api = await startTestApiServer({ backend: 'embedded' });
+  const client = new ApiClient({ server: api.url, namespace: 'default', insecureSkipTlsVerify: false, files: [] });
+  const results: Record<string, unknown> = { pods: count };
+  const targets: BenchTarget[] = [];
+  try {
+    for (const runtime of runtimes) {
+      const dir = await mkdtemp(join(tmpdir(), `corral-bench-startup-${runtime}-`));
+      const setup = await runtimeSetup(runtime);
+      const agent = await startAgent(dir, api.url, runtime, setup);
+      try {
+        const node = `bench-${runtime}`;
+        await waitNodeReady(client, node);
+        // One pod first, so one-time costs (the image's first use) are not in the burst.
+        await burst(client, node, setup.image, 1, `warm-${runtime}-`);
+        const start = nowMs();
+        const latencies = await burst(client, node, setup.image, count, `${runtime}-`);
+        const summary = latencySummary(latencies);
+        results[runtime] = { ...summary, allRunningMs: round(nowMs() - start, 0) };
+        targets.push({ what: `${runtime}: pod startup p99 (${count} pods at once, ms)`, value: summary.p99, goal: `<= ${GOALS[runtime] ?? 2000} ms (the Kubernetes SLO: 5 s)`, met: summary.p99 <= (GOALS[runtime] ?? 2000) });
+        await clean(client);
+        if (runtime === 'process') {
+          await burst(client, node, setup.image, rssPods, 'rss-');
+          await new Promise((r) => setTimeout(r, 2000));
+          const rss = await rssMb(agent.pid!);
+          results.agentRss = { pods: rssPods, rssMb: rss };
+          targets.push({ what: `agent RSS with ${rssPods} running pods (MB)`, value: rss, goal: `<= ${RSS_GOAL_MB} MB (k3s's agent: ~275 MB)`, met: rss <= RSS_GOAL_MB });
+          await clean(client);
+        }
+      } finally {
+        await clean(client).catch(() => undefined);
+        await stopAgent(agent);
+        await setup.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    client.close();
+    await api.close();
+  }
+  return { name: 'startup', results, targets };
+}

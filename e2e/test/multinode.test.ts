@@ -1,0 +1,133 @@
+// Two nodes on one machine, as the networking design wants them tested: each node a network
+// namespace on a test underlay (veth pairs on a bridge of the test's own), an agent per node
+// started inside its namespace with the overlay pod network and the userspace proxy, and
+// `corral server` on the underlay. Pods on different nodes reach each other by IP over VXLAN,
+// and a Service's ClusterIP answers from a pod on either node. All addresses are the test's.
+import test from 'ava';
+import { execFile } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ApiClient, PODS, type Node, type Pod, type Service } from '@corral/core';
+import { startChild, waitUntil, type Child } from './support/processes.js';
+
+const run = promisify(execFile);
+const sh = (cmd: string) => run('sh', ['-c', cmd]);
+const bin = fileURLToPath(new URL('../../../core/dist/src/cli/main.js', import.meta.url));
+
+test('pods on two nodes talk over the overlay, and a Service answers on its ClusterIP from either node', async (t) => {
+  const id = randomInt(1000, 10000);
+  const r = randomInt(1, 250);
+  const underlay = `crlu${id}`;
+  const serverIP = `10.219.${r}.254`;
+  const dir = await mkdtemp(join(tmpdir(), 'corral-e2e-multinode-'));
+  const children: Child[] = [];
+  const cleanups: string[] = [];
+  t.teardown(async () => {
+    for (const c of children.reverse()) await c.stop();
+    for (const cmd of cleanups.reverse()) await sh(cmd).catch(() => undefined);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  await sh(`ip link add ${underlay} type bridge && ip addr add ${serverIP}/24 dev ${underlay} && ip link set ${underlay} up`);
+  cleanups.push(`ip link del ${underlay}`);
+  const nodes = [1, 2].map((i) => ({ name: `mn${i}`, ns: `crlt-mn${i}-${id}`, veth: `crlu${id}v${i}`, ip: `10.219.${r}.${i}` }));
+  for (const n of nodes) {
+    await sh(`ip netns add ${n.ns}`);
+    cleanups.push(`ip netns del ${n.ns}`);
+    await sh(`ip link add ${n.veth} type veth peer name u0 && ip link set u0 netns ${n.ns} && ip link set ${n.veth} master ${underlay} up`);
+    await sh(`ip -n ${n.ns} addr add ${n.ip}/24 dev u0 && ip -n ${n.ns} link set u0 up && ip -n ${n.ns} link set lo up`);
+  }
+
+  const port = randomInt(20000, 30000);
+  await writeFile(
+    join(dir, 'server.yaml'),
+    [
+      'apiVersion: corral.dev/v1alpha1',
+      'kind: CorralConfig',
+      'plugins:',
+      '  - name: "@corral/plugin-node-ipam"',
+      `    options: { clusterCIDR: 10.222.${r}.0/24, nodeMaskSize: 26 }`,
+      '  - name: "@corral/plugin-dns"',
+      '    options: { listen: "127.0.0.1:0", publish: false, upstreams: [] }',
+      '',
+    ].join('\n'),
+  );
+  const server = startChild(process.execPath, [bin, 'server', '--config', join(dir, 'server.yaml'), '--data-dir', join(dir, 'data'), '--listen', `${serverIP}:${port}`, '--no-tls', '--leader-elect=false']);
+  children.push(server);
+  await server.waitFor(`http://${serverIP}:${port}`);
+  const url = `http://${serverIP}:${port}`;
+
+  await writeFile(
+    join(dir, 'agent.yaml'),
+    ['apiVersion: corral.dev/v1alpha1', 'kind: CorralConfig', 'plugins:', '  - name: "@corral/runtime-process"', '    options: { limits: "off" }', 'agent:', '  runtime: process', '  network: { pods: overlay, services: userspace }', ''].join('\n'),
+  );
+  for (const n of nodes) {
+    const agent = startChild('ip', [
+      'netns', 'exec', n.ns, process.execPath, bin, 'agent', '--config', join(dir, 'agent.yaml'), '--server', url,
+      '--node-name', n.name, '--root-dir', join(dir, n.name), '--port', '10250', '--address', n.ip, '--node-ip', n.ip,
+    ]);
+    children.push(agent);
+  }
+
+  const client = new ApiClient({ server: url, namespace: 'default', insecureSkipTlsVerify: false, files: [] });
+  // Before the agents stop (a stopped agent leaves its pods running, as a kubelet does): the
+  // pods go, so their processes, namespaces and leases go with them.
+  t.teardown(async () => {
+    await client.deleteCollection(PODS, { namespace: 'default' }).catch(() => undefined);
+    await waitUntil('the pods gone', async () => (await client.list(PODS, { namespace: 'default' })).items.length === 0, 30_000).catch(() => undefined);
+    client.close();
+  });
+  const nodesRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
+  for (const n of nodes) {
+    await waitUntil(`node ${n.name} Ready with its subnet and overlay end`, async () => {
+      const node = await client.get<Node>(nodesRef, n.name);
+      const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+      return ready && node.spec?.podCIDR && node.metadata.annotations?.['overlay.corral.dev/vtep-mac'] ? node : undefined;
+    }, 60_000);
+  }
+
+  const pod = (name: string, node: string, command: string): Pod => ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default', labels: { app: name.startsWith('web') ? 'web' : 'client' } },
+    spec: { nodeName: node, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', command], ports: [{ name: 'http', containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 } }] },
+  });
+  await client.create(PODS, pod('web-b', 'mn2', 'exec busybox nc -ll -p 8080 -e echo pong-from-b'));
+  await client.create(PODS, { ...pod('client-a', 'mn1', 'exec busybox nc -ll -p 8080 -e echo pong-from-a') });
+  const [webB, clientA] = await Promise.all(
+    ['web-b', 'client-a'].map((name) =>
+      waitUntil(`${name} Running and Ready`, async () => {
+        const p = await client.get<Pod>(PODS, name, { namespace: 'default' });
+        return p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? p : undefined;
+      }, 60_000),
+    ),
+  );
+  t.regex(webB!.status!.podIP!, new RegExp(`^10\\.222\\.${r}\\.`));
+  t.not(webB!.status!.podIP!.split('.')[3], undefined);
+
+  const execIn = async (name: string, command: string[]) => {
+    const out: Buffer[] = [];
+    const res = await client.exec(name, { namespace: 'default', command, stdout: { write: (b: Buffer) => out.push(b) } });
+    return { code: res.exitCode, text: Buffer.concat(out).toString().trim() };
+  };
+  // Pod to pod across nodes, by IP, over VXLAN.
+  const direct = await waitUntil('a reply from the pod on the other node', async () => {
+    const r1 = await execIn('client-a', ['busybox', 'nc', '-w', '3', webB!.status!.podIP!, '8080']);
+    return r1.text === 'pong-from-b' ? r1 : undefined;
+  });
+  t.is(direct.text, 'pong-from-b');
+
+  // A Service: its ClusterIP answers from a pod on the other node (the userspace proxy of node 1
+  // forwards to the endpoint on node 2).
+  const svc = await client.create<Service>('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } });
+  const viaService = await waitUntil('the Service answering on its ClusterIP', async () => {
+    const r1 = await execIn('client-a', ['busybox', 'nc', '-w', '3', svc.spec.clusterIP!, '80']);
+    return r1.text === 'pong-from-b' ? r1 : undefined;
+  });
+  t.is(viaService.text, 'pong-from-b');
+  t.is(clientA!.spec.nodeName, 'mn1');
+});

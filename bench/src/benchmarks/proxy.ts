@@ -93,12 +93,25 @@ export async function run(args: string[]): Promise<BenchResult> {
       results.iptables = 'skipped: needs root';
     }
     try {
+      // A warm-up of every path, then rounds that alternate direct and proxied runs, so neither
+      // side gets the JIT's or the machine's better moments.
+      for (const target of [{ host: '127.0.0.1', port }, ...paths]) await load(target.host, target.port, 1, concurrency, true);
+      const rounds = 2;
+      const mean = (xs: { rps: number; errors: number }[]) => ({ rps: round(xs.reduce((a, x) => a + x.rps, 0) / xs.length, 0), errors: xs.reduce((a, x) => a + x.errors, 0) });
       for (const keepAlive of [false, true]) {
         const shape = keepAlive ? 'keepAlive' : 'newConnectionPerRequest';
-        const direct = await load('127.0.0.1', port, seconds, concurrency, keepAlive);
+        const samples = new Map<string, { rps: number; errors: number }[]>();
+        for (let r = 0; r < rounds; r++) {
+          for (const target of [{ name: 'direct', host: '127.0.0.1', port }, ...paths]) {
+            const list = samples.get(target.name) ?? [];
+            list.push(await load(target.host, target.port, seconds / rounds, concurrency, keepAlive));
+            samples.set(target.name, list);
+          }
+        }
+        const direct = mean(samples.get('direct')!);
         const row: Record<string, unknown> = { direct };
         for (const p of paths) {
-          const through = await load(p.host, p.port, seconds, concurrency, keepAlive);
+          const through = mean(samples.get(p.name)!);
           row[p.name] = { ...through, ratioToDirect: round(through.rps / direct.rps, 3) };
           targets.push({
             what: `${p.name} req/s vs direct, ${shape}`,

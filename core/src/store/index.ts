@@ -18,4 +18,4 @@ export { StoreError, isStoreError, type StoreErrorCode, type StoreErrorDetails }
 export { objectKey, prefixKey, REGISTRY_ROOT } from './keys.js';
 export { openStore } from './openStore.js';
 export { EmbeddedStore } from './embedded/EmbeddedStore.js';
-export { EtcdStore } from './etcd/EtcdStore.js';
+export type { EtcdStore } from './etcd/EtcdStore.js';

@@ -1,6 +1,5 @@
 import { EmbeddedStore } from './embedded/EmbeddedStore.js';
 import { invalidArgument } from './errors.js';
-import { EtcdStore } from './etcd/EtcdStore.js';
 import type { Store, StoreConfig, StoredObject, StoredObjectLike } from './types.js';
 
 /** Opens the backend the config file's `store:` section names. */
@@ -10,6 +9,7 @@ export async function openStore<T extends StoredObjectLike = StoredObject>(confi
     throw invalidArgument('store config: give either "embedded" or "etcd", not both');
   }
   if (c && 'embedded' in config) return EmbeddedStore.open<T>(config.embedded);
-  if (c && 'etcd' in config) return EtcdStore.open<T>(config.etcd);
+  // etcd's client (and gRPC under it) is loaded only by processes that use it: agents never do.
+  if (c && 'etcd' in config) return (await import('./etcd/EtcdStore.js')).EtcdStore.open<T>(config.etcd);
   throw invalidArgument('store config: expected { embedded: { dir } } or { etcd: { endpoints: [...] } }');
 }

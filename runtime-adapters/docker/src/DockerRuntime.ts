@@ -1,7 +1,7 @@
 import { mkdir, stat, symlink, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import type {
   ContainerConfig,
   ContainerFilter,
@@ -54,14 +54,13 @@ function sleep(ms: number): Promise<void> {
  */
 export class DockerRuntime implements RuntimeAdapter {
   readonly name = 'docker';
-  private client: Docker | undefined;
+  private client: Promise<Docker> | undefined;
 
   constructor(private readonly options: DockerRuntimeOptions) {}
 
   /** Connects lazily: constructing the adapter does no I/O. */
-  private get docker(): Docker {
-    this.client ??= dockerFor(this.options.socket);
-    return this.client;
+  private docker(): Promise<Docker> {
+    return (this.client ??= dockerFor(this.options.socket));
   }
 
   private get pause(): PauseSettings {
@@ -79,7 +78,7 @@ export class DockerRuntime implements RuntimeAdapter {
   /** Inspects a container Corral owns as `kind`; undefined when missing or not ours. */
   private async inspectOwned(id: string, kind: OwnedKind): Promise<Docker.ContainerInspectInfo | undefined> {
     try {
-      const info = await this.docker.getContainer(id).inspect();
+      const info = await (await this.docker()).getContainer(id).inspect();
       const labels = info.Config.Labels ?? {};
       return labels[LABEL.managed] === 'true' && labels[LABEL.kind] === kind ? info : undefined;
     } catch (err) {
@@ -91,7 +90,7 @@ export class DockerRuntime implements RuntimeAdapter {
   private async listOwned(kind: OwnedKind, labels: Readonly<Record<string, string>> | undefined, id: string | undefined, extraLabels: string[] = []): Promise<Docker.ContainerInspectInfo[]> {
     const filters: Record<string, string[]> = { label: [...labelFilters(kind, labels), ...extraLabels] };
     if (id) filters.id = [id];
-    const found = await this.docker.listContainers({ all: true, filters });
+    const found = await (await this.docker()).listContainers({ all: true, filters });
     const infos = await Promise.all(found.map((c) => this.inspectOwned(c.Id, kind)));
     return infos.filter((i): i is Docker.ContainerInspectInfo => i !== undefined);
   }
@@ -107,7 +106,7 @@ export class DockerRuntime implements RuntimeAdapter {
       await this.ensureImage(this.pause.image);
       if (config.netnsPath && !config.hostNetwork) await this.checkHelper();
       const pauseEntrypoint = await this.pauseEntrypoint(config);
-      const created = await this.docker.createContainer(sandboxCreateOptions(config, this.pause, pauseEntrypoint));
+      const created = await (await this.docker()).createContainer(sandboxCreateOptions(config, this.pause, pauseEntrypoint));
       try {
         await created.start();
         if (config.netnsPath && !config.hostNetwork) await this.awaitNetns(created.id, config.netnsPath);
@@ -135,7 +134,7 @@ export class DockerRuntime implements RuntimeAdapter {
   private async pauseEntrypoint(config: PodSandboxConfig): Promise<string[]> {
     if (!config.netnsPath || config.hostNetwork) return [];
     if (this.pause.command.length > 0) return [...this.pause.command];
-    const image = await this.docker.getImage(this.pause.image).inspect();
+    const image = await (await this.docker()).getImage(this.pause.image).inspect();
     return [...(image.Config.Entrypoint ?? []), ...(image.Config.Cmd ?? [])];
   }
 
@@ -144,7 +143,7 @@ export class DockerRuntime implements RuntimeAdapter {
     const want = await stat(netnsPath);
     const deadline = Date.now() + (this.options.netnsJoinTimeoutMs ?? 10_000);
     for (;;) {
-      const info = await this.docker.getContainer(id).inspect();
+      const info = await (await this.docker()).getContainer(id).inspect();
       if (!info.State.Running) {
         throw new Error(
           `the pause container (image ${this.pause.image}) exited (code ${info.State.ExitCode}) instead of entering ${netnsPath}` +
@@ -160,7 +159,7 @@ export class DockerRuntime implements RuntimeAdapter {
 
   /** The end of a container's output, for error messages. */
   private async outputOf(id: string): Promise<string> {
-    const raw = (await this.docker.getContainer(id).logs({ stdout: true, stderr: true, tail: 5, follow: false })) as unknown as Buffer;
+    const raw = (await (await this.docker()).getContainer(id).logs({ stdout: true, stderr: true, tail: 5, follow: false })) as unknown as Buffer;
     const text = new FrameReader().push(Buffer.from(raw)).map((f) => f.payload.toString('utf8')).join('').trim();
     return text ? JSON.stringify(text) : '(none)';
   }
@@ -203,7 +202,7 @@ export class DockerRuntime implements RuntimeAdapter {
     const present = await this.imageStatus(image);
     if (present) return present.ref;
     try {
-      await pull(this.docker, image);
+      await pull(await this.docker(), image);
     } catch (err) {
       const cause = explain(this.options.socket, err);
       if (cause !== err) throw cause;
@@ -220,11 +219,11 @@ export class DockerRuntime implements RuntimeAdapter {
   }
 
   async imageStatus(image: string): Promise<ImageInfo | undefined> {
-    return this.call(`inspect image "${image}"`, () => inspectImage(this.docker, image));
+    return this.call(`inspect image "${image}"`, async () => inspectImage(await this.docker(), image));
   }
 
   private async ensureImage(image: string): Promise<void> {
-    if (!(await inspectImage(this.docker, image))) await this.pullImage(image);
+    if (!(await inspectImage(await this.docker(), image))) await this.pullImage(image);
   }
 
   // ---- containers ----
@@ -237,7 +236,7 @@ export class DockerRuntime implements RuntimeAdapter {
       if (!pause.State.Running) throw new Error(`its sandbox ${sandboxId} is not running`);
       await this.ensureImage(config.image);
       const logLink = join(sandbox.logDirectory, config.logPath);
-      const created = await this.docker.createContainer(containerCreateOptions(pause.Id, config, sandbox, logLink));
+      const created = await (await this.docker()).createContainer(containerCreateOptions(pause.Id, config, sandbox, logLink));
       return created.id;
     });
   }
@@ -245,7 +244,7 @@ export class DockerRuntime implements RuntimeAdapter {
   async startContainer(containerId: string): Promise<void> {
     await this.call(`start container ${containerId}`, async () => {
       try {
-        await this.docker.getContainer(containerId).start();
+        await (await this.docker()).getContainer(containerId).start();
       } catch (err) {
         if (statusOf(err) !== NOT_MODIFIED) throw err;
       }
@@ -255,7 +254,7 @@ export class DockerRuntime implements RuntimeAdapter {
 
   /** Points the agent's log path at Docker's json-file log, as dockershim did. */
   private async linkLog(containerId: string): Promise<void> {
-    const info = await this.docker.getContainer(containerId).inspect();
+    const info = await (await this.docker()).getContainer(containerId).inspect();
     const link = info.Config.Labels?.[LABEL.logLink];
     if (!link || !info.LogPath) return;
     await mkdir(dirname(link), { recursive: true });
@@ -270,7 +269,7 @@ export class DockerRuntime implements RuntimeAdapter {
   /** Docker sends the stop signal, waits `t` seconds, then KILLs; stopped or gone is success. */
   private async stopQuietly(id: string, timeoutSeconds: number): Promise<void> {
     try {
-      await this.docker.getContainer(id).stop({ t: Math.max(0, Math.ceil(timeoutSeconds)) });
+      await (await this.docker()).getContainer(id).stop({ t: Math.max(0, Math.ceil(timeoutSeconds)) });
     } catch (err) {
       if (!isNotFound(err) && statusOf(err) !== NOT_MODIFIED) throw err;
     }
@@ -285,7 +284,7 @@ export class DockerRuntime implements RuntimeAdapter {
 
   private async removeQuietly(info: Docker.ContainerInspectInfo): Promise<void> {
     try {
-      await this.docker.getContainer(info.Id).remove({ force: true });
+      await (await this.docker()).getContainer(info.Id).remove({ force: true });
     } catch (err) {
       // 409: another call is already removing it.
       if (!isNotFound(err) && statusOf(err) !== CONFLICT) throw err;
@@ -310,11 +309,11 @@ export class DockerRuntime implements RuntimeAdapter {
   }
 
   logs(containerId: string, options: LogOptions = {}): Readable {
-    return containerLogs(this.docker, containerId, options, (err) => failure(`logs of container ${containerId}`, explain(this.options.socket, err)));
+    return containerLogs(this.docker(), containerId, options, (err) => failure(`logs of container ${containerId}`, explain(this.options.socket, err)));
   }
 
   async exec(containerId: string, options: ExecOptions): Promise<ExecSession> {
-    return this.call(`exec ${JSON.stringify(options.command)} in container ${containerId}`, () => startExec(this.docker, containerId, options));
+    return this.call(`exec ${JSON.stringify(options.command)} in container ${containerId}`, async () => startExec(await this.docker(), containerId, options));
   }
 
   async close(): Promise<void> {

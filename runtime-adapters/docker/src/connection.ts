@@ -1,9 +1,13 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
-/** Where the daemon listens: a socket path, `unix:///path`, or `tcp://host:port`. */
-export function dockerFor(endpoint: string): Docker {
+/**
+ * A client for the daemon at `endpoint` (a socket path, `unix:///path`, or `tcp://host:port`).
+ * dockerode is loaded here, on first use: agents on other runtimes never pay for it.
+ */
+export async function dockerFor(endpoint: string): Promise<Docker> {
+  const { default: Docker } = await import('dockerode');
   if (endpoint.startsWith('tcp://') || endpoint.startsWith('http://')) {
     const url = new URL(endpoint.replace(/^tcp:/, 'http:'));
     return new Docker({ host: url.hostname, port: Number(url.port || 2375), protocol: 'http' });

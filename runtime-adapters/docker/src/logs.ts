@@ -7,7 +7,7 @@ import { FrameReader } from './frames.js';
  * The container's output as one stream, stdout and stderr interleaved in the order Docker
  * stored them. Errors (a missing container) arrive as the stream's error.
  */
-export function containerLogs(docker: Docker, containerId: string, options: LogOptions, explain: (err: unknown) => Error): Readable {
+export function containerLogs(docker: Docker | Promise<Docker>, containerId: string, options: LogOptions, explain: (err: unknown) => Error): Readable {
   const out = new PassThrough();
   const signal = options.signal;
   let source: NodeJS.ReadableStream | undefined;
@@ -26,7 +26,8 @@ export function containerLogs(docker: Docker, containerId: string, options: LogO
   });
 
   void (async () => {
-    const container = docker.getContainer(containerId);
+    const client = await docker;
+    const container = client.getContainer(containerId);
     const info = await container.inspect();
     const query: Record<string, unknown> = {
       stdout: true,
@@ -38,7 +39,7 @@ export function containerLogs(docker: Docker, containerId: string, options: LogO
     if (options.since !== undefined) query.since = (options.since / 1000).toFixed(3);
     const tty = info.Config.Tty;
     // Straight to the modem so the answer is a stream whether or not it follows.
-    const stream = await openLogStream(docker, containerId, { ...query, follow: options.follow ?? false });
+    const stream = await openLogStream(client, containerId, { ...query, follow: options.follow ?? false });
     source = stream;
     if (out.destroyed || out.writableEnded) {
       (stream as Readable).destroy();

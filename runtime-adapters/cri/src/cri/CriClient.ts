@@ -1,6 +1,5 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { translateError } from './errors.js';
-import { criServices } from './proto.js';
 import type { ImageRpcs, RuntimeRpcs } from './types.js';
 
 export const DEFAULT_ENDPOINT = 'unix:///run/containerd/containerd.sock';
@@ -22,34 +21,46 @@ export function normalizeEndpoint(endpoint: string): string {
  */
 export class CriClient {
   readonly endpoint: string;
-  private readonly runtimeClient: grpc.Client;
-  private readonly imageClient: grpc.Client;
+  private connection?: Promise<{ grpc: typeof grpc; runtime: grpc.Client; image: grpc.Client }>;
 
   constructor(endpoint: string = DEFAULT_ENDPOINT) {
     this.endpoint = normalizeEndpoint(endpoint);
-    const { RuntimeService, ImageService } = criServices();
-    const options = { 'grpc.max_receive_message_length': MAX_MESSAGE, 'grpc.max_send_message_length': MAX_MESSAGE };
-    this.runtimeClient = new RuntimeService(this.endpoint, grpc.credentials.createInsecure(), options);
-    this.imageClient = new ImageService(this.endpoint, grpc.credentials.createInsecure(), options);
   }
 
   runtime<M extends keyof RuntimeRpcs>(method: M, request: RuntimeRpcs[M][0], deadlineMs?: number): Promise<RuntimeRpcs[M][1]> {
-    return this.call(this.runtimeClient, `RuntimeService/${method}`, method, request, deadlineMs) as Promise<RuntimeRpcs[M][1]>;
+    return this.call('runtime', `RuntimeService/${method}`, method, request, deadlineMs) as Promise<RuntimeRpcs[M][1]>;
   }
 
   image<M extends keyof ImageRpcs>(method: M, request: ImageRpcs[M][0], deadlineMs?: number): Promise<ImageRpcs[M][1]> {
-    return this.call(this.imageClient, `ImageService/${method}`, method, request, deadlineMs) as Promise<ImageRpcs[M][1]>;
+    return this.call('image', `ImageService/${method}`, method, request, deadlineMs) as Promise<ImageRpcs[M][1]>;
   }
 
   close(): void {
-    this.runtimeClient.close();
-    this.imageClient.close();
+    void this.connection?.then((c) => {
+      c.runtime.close();
+      c.image.close();
+    });
+    this.connection = undefined;
   }
 
-  private call(client: grpc.Client, rpc: string, method: string, request: unknown, deadlineMs = DEFAULT_DEADLINE_MS): Promise<unknown> {
+  /** gRPC and the proto are loaded on the first call: agents on other runtimes never pay for them. */
+  private connect() {
+    return (this.connection ??= (async () => {
+      const grpcModule = await import('@grpc/grpc-js');
+      const { criServices } = await import('./proto.js');
+      const { RuntimeService, ImageService } = criServices();
+      const options = { 'grpc.max_receive_message_length': MAX_MESSAGE, 'grpc.max_send_message_length': MAX_MESSAGE };
+      const credentials = grpcModule.credentials.createInsecure();
+      return { grpc: grpcModule, runtime: new RuntimeService(this.endpoint, credentials, options), image: new ImageService(this.endpoint, credentials, options) };
+    })());
+  }
+
+  private async call(service: 'runtime' | 'image', rpc: string, method: string, request: unknown, deadlineMs = DEFAULT_DEADLINE_MS): Promise<unknown> {
+    const connection = await this.connect();
+    const client = connection[service];
     const fn = (client as unknown as Record<string, Unary>)[method]!;
     return new Promise((resolve, reject) => {
-      fn.call(client, request, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
+      fn.call(client, request, new connection.grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => {
         if (err) reject(translateError(err, rpc, this.endpoint));
         else resolve(res);
       });

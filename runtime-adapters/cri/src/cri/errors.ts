@@ -1,4 +1,9 @@
-import { status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
+import type { ServiceError } from '@grpc/grpc-js';
+
+// gRPC's status codes (kept here so that loading this module does not load gRPC).
+const GRPC_CODES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'] as const;
+const UNAVAILABLE = 14;
+const UNIMPLEMENTED = 12;
 
 /** A failed CRI call: which RPC, on which endpoint, and the runtime's own words. */
 export class CriError extends Error {
@@ -29,7 +34,7 @@ export function isNotFound(err: unknown): boolean {
 }
 
 function codeName(code: number): string {
-  return (GrpcStatus as unknown as Record<number, string>)[code] ?? String(code);
+  return GRPC_CODES[code] ?? String(code);
 }
 
 function socketOf(endpoint: string): string {
@@ -39,7 +44,7 @@ function socketOf(endpoint: string): string {
 /** Turns a gRPC failure into an error that says what to do about it. */
 export function translateError(err: ServiceError, rpc: string, endpoint: string): CriError {
   const details = err.details || err.message;
-  if (err.code === GrpcStatus.UNAVAILABLE) {
+  if (err.code === UNAVAILABLE) {
     return new CriUnavailableError(
       `cannot reach containerd's CRI endpoint ${endpoint} (${rpc}): ${details}. ` +
         `Is containerd running with its socket at ${socketOf(endpoint)}? Start it (\`systemctl start containerd\`, ` +
@@ -50,7 +55,7 @@ export function translateError(err: ServiceError, rpc: string, endpoint: string)
       endpoint,
     );
   }
-  if (err.code === GrpcStatus.UNIMPLEMENTED && /unknown service runtime\.v1\./.test(details)) {
+  if (err.code === UNIMPLEMENTED && /unknown service runtime\.v1\./.test(details)) {
     return new CriUnimplementedError(
       `${endpoint} answers but does not serve the CRI v1 API (${rpc}: ${details}). containerd's CRI plugin is ` +
         'disabled or failed to load: remove "cri" from `disabled_plugins` in its config.toml (the one Docker ships ' +

@@ -2,8 +2,9 @@
 // namespace on a test underlay (veth pairs on a bridge of the test's own), an agent per node
 // started inside its namespace with the overlay pod network and the userspace proxy, and
 // `corral server` on the underlay. Pods on different nodes reach each other by IP over VXLAN,
-// and a Service's ClusterIP answers from a pod on either node. All addresses are the test's.
-import test from 'ava';
+// and a Service answers by ClusterIP, NodePort and DNS name from a pod on the other node, with
+// either proxy. All addresses are the test's.
+import test, { type ExecutionContext } from 'ava';
 import { execFile } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -18,7 +19,7 @@ const run = promisify(execFile);
 const sh = (cmd: string) => run('sh', ['-c', cmd]);
 const bin = fileURLToPath(new URL('../../../core/dist/src/cli/main.js', import.meta.url));
 
-test('pods on two nodes talk over the overlay, and a Service answers on its ClusterIP from either node', async (t) => {
+async function scenario(t: ExecutionContext, dataPath: 'userspace' | 'iptables'): Promise<void> {
   const id = randomInt(1000, 10000);
   const r = randomInt(1, 250);
   const underlay = `crlu${id}`;
@@ -38,7 +39,7 @@ test('pods on two nodes talk over the overlay, and a Service answers on its Clus
   for (const n of nodes) {
     await sh(`ip netns add ${n.ns}`);
     cleanups.push(`ip netns del ${n.ns}`);
-    await sh(`ip link add ${n.veth} type veth peer name u0 && ip link set u0 netns ${n.ns} && ip link set ${n.veth} master ${underlay} up`);
+    await sh(`ip link add ${n.veth} type veth peer name ${n.veth}p && ip link set ${n.veth}p netns ${n.ns} && ip -n ${n.ns} link set ${n.veth}p name u0 && ip link set ${n.veth} master ${underlay} up`);
     await sh(`ip -n ${n.ns} addr add ${n.ip}/24 dev u0 && ip -n ${n.ns} link set u0 up && ip -n ${n.ns} link set lo up`);
   }
 
@@ -52,7 +53,7 @@ test('pods on two nodes talk over the overlay, and a Service answers on its Clus
       '  - name: "@corral/plugin-node-ipam"',
       `    options: { clusterCIDR: 10.222.${r}.0/24, nodeMaskSize: 26 }`,
       '  - name: "@corral/plugin-dns"',
-      '    options: { listen: "127.0.0.1:0", publish: false, upstreams: [] }',
+      `    options: { listen: "${serverIP}:53", advertiseAddress: "${serverIP}", upstreams: [] }`,
       '',
     ].join('\n'),
   );
@@ -63,7 +64,7 @@ test('pods on two nodes talk over the overlay, and a Service answers on its Clus
 
   await writeFile(
     join(dir, 'agent.yaml'),
-    ['apiVersion: corral.dev/v1alpha1', 'kind: CorralConfig', 'plugins:', '  - name: "@corral/runtime-process"', '    options: { limits: "off" }', 'agent:', '  runtime: process', '  network: { pods: overlay, services: userspace }', ''].join('\n'),
+    ['apiVersion: corral.dev/v1alpha1', 'kind: CorralConfig', 'plugins:', '  - name: "@corral/runtime-process"', '    options: { limits: "off" }', 'agent:', '  runtime: process', `  network: { pods: overlay, services: ${dataPath} }`, ''].join('\n'),
   );
   for (const n of nodes) {
     const agent = startChild('ip', [
@@ -83,11 +84,15 @@ test('pods on two nodes talk over the overlay, and a Service answers on its Clus
   });
   const nodesRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
   for (const n of nodes) {
-    await waitUntil(`node ${n.name} Ready with its subnet and overlay end`, async () => {
+    const node = await waitUntil(`node ${n.name} Ready with its subnet and overlay end`, async () => {
       const node = await client.get<Node>(nodesRef, n.name);
       const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
       return ready && node.spec?.podCIDR && node.metadata.annotations?.['overlay.corral.dev/vtep-mac'] ? node : undefined;
     }, 60_000);
+    // The server's host is on the cluster network too: it routes each node's pod subnet to the
+    // node (with iptables, pods reach the cluster DNS on this host with their own addresses).
+    await sh(`ip route add ${node.spec!.podCIDR} via ${n.ip}`);
+    cleanups.push(`ip route del ${node.spec!.podCIDR}`);
   }
 
   const pod = (name: string, node: string, command: string): Pod => ({
@@ -123,11 +128,37 @@ test('pods on two nodes talk over the overlay, and a Service answers on its Clus
 
   // A Service: its ClusterIP answers from a pod on the other node (the userspace proxy of node 1
   // forwards to the endpoint on node 2).
-  const svc = await client.create<Service>('services', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] } });
+  const svc = await client.create<Service>('services', {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] },
+  });
   const viaService = await waitUntil('the Service answering on its ClusterIP', async () => {
     const r1 = await execIn('client-a', ['busybox', 'nc', '-w', '3', svc.spec.clusterIP!, '80']);
     return r1.text === 'pong-from-b' ? r1 : undefined;
   });
   t.is(viaService.text, 'pong-from-b');
   t.is(clientA!.spec.nodeName, 'mn1');
-});
+
+  // The NodePort, on the node the pod does not run on and on the one it does.
+  const nodePort = String(svc.spec.ports![0]!.nodePort);
+  for (const n of nodes) {
+    const viaNodePort = await waitUntil(`the NodePort on ${n.name}`, async () => {
+      const r1 = await execIn('client-a', ['busybox', 'nc', '-w', '3', n.ip, nodePort]);
+      return r1.text === 'pong-from-b' ? r1 : undefined;
+    });
+    t.is(viaNodePort.text, 'pong-from-b');
+  }
+
+  // Its DNS name, through the cluster DNS's own Service (kube-dns), from the pod.
+  const dns = await client.get<Service>('services', 'kube-dns', { namespace: 'kube-system' });
+  const lookup = await waitUntil('the Service name resolving', async () => {
+    const r1 = await execIn('client-a', ['busybox', 'nslookup', 'web.default.svc.cluster.local', dns.spec.clusterIP!]);
+    return r1.text.includes(svc.spec.clusterIP!) ? r1 : undefined;
+  });
+  t.regex(lookup.text, new RegExp(svc.spec.clusterIP!.replace(/\./g, '\\.')));
+}
+
+test('userspace proxy: pods on two nodes talk over the overlay; a Service answers by ClusterIP, NodePort and DNS name from the other node', (t) => scenario(t, 'userspace'));
+test('iptables proxy: the same, through DNAT rules in each node', (t) => scenario(t, 'iptables'));

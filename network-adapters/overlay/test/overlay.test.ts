@@ -48,7 +48,7 @@ test('a pod on node A reaches a pod on node B by its IP over VXLAN; a removed pe
   for (const n of nodes) {
     await sh(`ip netns add ${n.ns}`);
     cleanup.push(() => sh(`ip netns del ${n.ns}`));
-    await sh(`ip link add ${n.veth} type veth peer name u0 && ip link set u0 netns ${n.ns} && ip link set ${n.veth} master ${under} up`);
+    await sh(`ip link add ${n.veth} type veth peer name ${n.veth}p && ip link set ${n.veth}p netns ${n.ns} && ip -n ${n.ns} link set ${n.veth}p name u0 && ip link set ${n.veth} master ${under} up`);
     await sh(`ip -n ${n.ns} addr add ${n.underlayIP}/24 dev u0 && ip -n ${n.ns} link set u0 up && ip -n ${n.ns} link set lo up`);
   }
 

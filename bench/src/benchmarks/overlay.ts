@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BridgeNetwork, podLinkNames } from '@corral/network-bridge';
 import { Vxlan } from '@corral/network-overlay';
-import { nowMs, round } from '../stats.js';
+import { round } from '../stats.js';
 import type { BenchResult } from '../types.js';
 
 const exec = promisify(execFile);
@@ -23,16 +23,22 @@ function option(args: string[], name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+// The two ends of a transfer, as small Node scripts run inside the namespaces.
+const RECEIVER = `require('net').createServer((s) => { s.on('data', () => {}); s.on('end', () => process.exit(0)); }).listen(Number(process.argv[1]), '0.0.0.0', () => console.log('ready'));`;
+const SENDER = `const [ip, port, mb] = process.argv.slice(1); const chunk = Buffer.alloc(1 << 20); const s = require('net').connect(Number(port), ip, () => { const t0 = performance.now(); let left = Number(mb); const pump = () => { while (left > 0) { left--; if (!s.write(chunk)) return s.once('drain', pump); } s.end(); }; s.on('close', () => { console.log(performance.now() - t0); }); pump(); }); s.on('error', (e) => { console.error(e.message); process.exit(1); });`;
+
 /** MB/s of `mb` megabytes sent from namespace `from` to `to`'s address `ip`. */
 async function transfer(from: string, to: string, ip: string, mb: number): Promise<number> {
   const port = randomInt(20000, 30000);
-  const receiver = spawn('ip', ['netns', 'exec', to, 'busybox', 'nc', '-l', '-p', String(port)], { stdio: ['ignore', 'ignore', 'ignore'] });
-  const received = new Promise<void>((r) => receiver.once('exit', () => r()));
-  await new Promise((r) => setTimeout(r, 200));
-  const start = nowMs();
-  await exec('ip', ['netns', 'exec', from, 'sh', '-c', `dd if=/dev/zero bs=1M count=${mb} 2>/dev/null | busybox nc -w 5 ${ip} ${port}`], { timeout: 120_000 });
-  await received;
-  return round(mb / ((nowMs() - start) / 1000), 1);
+  const receiver = spawn('ip', ['netns', 'exec', to, process.execPath, '-e', RECEIVER, String(port)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise<void>((resolve, reject) => {
+    receiver.stdout!.once('data', () => resolve());
+    receiver.once('exit', (code) => reject(new Error(`the receiver in ${to} exited (${code})`)));
+  });
+  const { stdout } = await exec('ip', ['netns', 'exec', from, process.execPath, '-e', SENDER, ip, String(port), String(mb)], { timeout: 120_000 });
+  receiver.kill();
+  const ms = Number(stdout.trim());
+  return round(mb / (ms / 1000), 1);
 }
 
 export async function run(args: string[]): Promise<BenchResult> {

@@ -115,3 +115,4 @@ export type { CronInterval, CronSchedule } from './validation/cron.js';
 export { DEFAULT_NODE_PORT_RANGE } from './validation/service.js';
 export type { PortRange } from './validation/service.js';
 export { deepEqual } from './objects.js';
+export { toleratesTaint, tolerated } from './taints.js';

@@ -1,21 +1,9 @@
 // When a pod on a node with NoExecute taints must go (Kubernetes' taint manager): at once
 // after a grace when it tolerates none of them, after its tolerationSeconds when it does, and
 // never when a toleration has no tolerationSeconds.
-import type { Pod, Taint, Toleration } from '@corral/core';
+import { toleratesTaint, type Pod, type Taint } from '@corral/core';
 
-/** Whether one toleration tolerates one taint (Kubernetes' Toleration.ToleratesTaint). */
-export function toleratesTaint(toleration: Toleration, taint: Taint): boolean {
-  if (toleration.effect && toleration.effect !== taint.effect) return false;
-  if (toleration.key && toleration.key !== taint.key) return false;
-  switch (toleration.operator ?? 'Equal') {
-    case 'Exists':
-      return true;
-    case 'Equal':
-      return (toleration.value ?? '') === (taint.value ?? '');
-    default:
-      return false;
-  }
-}
+export { toleratesTaint };
 
 /**
  * The time (ms since the epoch) at which `pod` is to be evicted because of the node's NoExecute

@@ -30,6 +30,7 @@ export interface PluginReport {
     readonly resources: readonly string[];
     readonly controllers: readonly string[];
     readonly schedulerPlugins: readonly string[];
+    readonly components: readonly string[];
   };
 }
 
@@ -70,6 +71,10 @@ export function describeCorral(corral: Corral): CorralReport {
       schedulerPlugins: corral.schedulerPlugins
         .names()
         .filter((n) => corral.schedulerPlugins.ownerOf(corral.schedulerPlugins.get(n)!) === p.name),
+      components: corral.components
+        .list()
+        .filter((c) => corral.components.ownerOf(c) === p.name)
+        .map((c) => `${c.name} (${(c.roles ?? ['server']).join(', ')})`),
     },
   }));
   const schedulerProfiles = [...corral.schedulerProfiles.values()].map((profile) => ({

@@ -49,6 +49,7 @@ function renderPlugin(p: PluginReport): string[] {
     ...count('resource', p.registered.resources),
     ...count('controller', p.registered.controllers),
     ...count('scheduler plugin', p.registered.schedulerPlugins),
+    ...count('component', p.registered.components),
   ];
   return [
     `${p.name}${p.applied ? '' : `  (not applied: roles ${p.roles?.join(', ')})`}`,

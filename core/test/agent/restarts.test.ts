@@ -63,7 +63,8 @@ test('restartPolicy Never: a failed container fails the pod; a failed init conta
   // A finished pod's sandbox is stopped.
   const sandbox = [...env.runtime.sandboxes.values()].find((s) => s.config.name === 'fine')!;
   await podUntil(env.client, 'fine', 'sandbox stopped', () => sandbox.state === 'SANDBOX_NOTREADY');
-  t.pass();
+  t.is(sandbox.state, 'SANDBOX_NOTREADY');
+  t.false([...env.runtime.sandboxes.values()].some((s) => s.config.name === 'fine' && s.state === 'SANDBOX_READY'), 'no sandbox of the pod is left running');
 });
 
 test('image pull policies: Never without the image waits in ErrImageNeverPull; a failing pull backs off', async (t) => {

@@ -67,9 +67,9 @@ test('kubectl reads the file corral writes', (t) => {
   writeKubeconfig(path, { server: 'https://10.0.0.1:6443', certificateAuthorityData: CA_PEM, namespace: 'ns1', token: 'abc' });
   let view: string;
   try {
-    view = execFileSync('kubectl', ['config', 'view', '--kubeconfig', path, '--raw', '-o', 'json'], { encoding: 'utf8' });
-  } catch {
-    t.pass('kubectl is not installed');
+    view = execFileSync(process.env.KUBECTL ?? 'kubectl', ['config', 'view', '--kubeconfig', path, '--raw', '-o', 'json'], { encoding: 'utf8' });
+  } catch (err) {
+    t.fail(`kubectl config view failed (is kubectl v1.32 on PATH, or KUBECTL set?): ${err instanceof Error ? err.message : String(err)}`);
     return;
   }
   const doc = JSON.parse(view);

@@ -108,5 +108,6 @@ test('graceful deletion of a pod on a hollow node completes', async (t) => {
   await until('Running', async () => (await getPod('del-1')).status?.phase === 'Running');
   await cp.client.delete('pods', 'del-1', { namespace: 'default' });
   await until('gone', async () => getPod('del-1').then(() => false, () => true));
-  t.pass();
+  const err = await t.throwsAsync(getPod('del-1'));
+  t.regex(err!.message, /not found/);
 });

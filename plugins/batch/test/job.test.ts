@@ -166,5 +166,6 @@ test('ttlSecondsAfterFinished: the finished Job is deleted', async (t) => {
       return true;
     }
   });
-  t.pass();
+  const gone = await t.throwsAsync(getJob(cp.client, name));
+  t.regex(gone!.message, /not found/);
 });

@@ -133,5 +133,5 @@ test('a terminating pod leaves at once; the Endpoints go with their Service', as
   await waitFor('the terminating pod dropped', async () => ips(await endpoints('gone'), 'addresses').length === 0);
   await cp.client.delete('services', 'gone', { namespace: 'default' });
   await waitFor('the endpoints deleted', async () => (await endpoints('gone')) === undefined);
-  t.pass();
+  t.is(await endpoints('gone'), undefined);
 });

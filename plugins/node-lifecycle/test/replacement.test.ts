@@ -49,5 +49,6 @@ test("with the defaults, a lost node's Deployment pods are replaced on the other
     45_000,
   );
   t.log(`replaced ${counts.get(lost)} pod(s) on ${other} ${((Date.now() - started) / 1000).toFixed(1)} s after ${lost} went silent`);
-  t.pass();
+  const after = await livePods();
+  t.deepEqual(after.map((p) => p.spec.nodeName), [other, other], 'both replicas run on the node that is left');
 });

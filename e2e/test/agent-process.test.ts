@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApiClient, PODS, type Node, type Pod } from '@corral/core';
+import { waitFor } from '@corral/core/testing';
 
 const bin = fileURLToPath(new URL('../../../core/dist/src/cli/main.js', import.meta.url));
 
@@ -52,20 +53,6 @@ async function corralUp(dir: string, port: number, extra: string[] = []): Promis
   };
 }
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function alive(pid: number): boolean {
   try {

@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ApiClient, PODS, type Node, type Pod, type Service } from '@corral/core';
-import { startChild, waitUntil, type Child } from './support/processes.js';
+import { waitFor } from '@corral/core/testing';
+import { startChild, type Child } from './support/processes.js';
 
 const run = promisify(execFile);
 const sh = (cmd: string) => run('sh', ['-c', cmd]);
@@ -79,12 +80,12 @@ async function scenario(t: ExecutionContext, dataPath: 'userspace' | 'iptables')
   // pods go, so their processes, namespaces and leases go with them.
   t.teardown(async () => {
     await client.deleteCollection(PODS, { namespace: 'default' }).catch(() => undefined);
-    await waitUntil('the pods gone', async () => (await client.list(PODS, { namespace: 'default' })).items.length === 0, 30_000).catch(() => undefined);
+    await waitFor('the pods gone', async () => (await client.list(PODS, { namespace: 'default' })).items.length === 0, 30_000).catch(() => undefined);
     client.close();
   });
   const nodesRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
   for (const n of nodes) {
-    const node = await waitUntil(`node ${n.name} Ready with its subnet and overlay end`, async () => {
+    const node = await waitFor(`node ${n.name} Ready with its subnet and overlay end`, async () => {
       const node = await client.get<Node>(nodesRef, n.name);
       const ready = node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
       return ready && node.spec?.podCIDR && node.metadata.annotations?.['overlay.corral.dev/vtep-mac'] ? node : undefined;
@@ -105,7 +106,7 @@ async function scenario(t: ExecutionContext, dataPath: 'userspace' | 'iptables')
   await client.create(PODS, { ...pod('client-a', 'mn1', 'exec busybox nc -ll -p 8080 -e echo pong-from-a') });
   const [webB, clientA] = await Promise.all(
     ['web-b', 'client-a'].map((name) =>
-      waitUntil(`${name} Running and Ready`, async () => {
+      waitFor(`${name} Running and Ready`, async () => {
         const p = await client.get<Pod>(PODS, name, { namespace: 'default' });
         return p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? p : undefined;
       }, 60_000),
@@ -120,7 +121,7 @@ async function scenario(t: ExecutionContext, dataPath: 'userspace' | 'iptables')
     return { code: res.exitCode, text: Buffer.concat(out).toString().trim() };
   };
   // Pod to pod across nodes, by IP, over VXLAN.
-  const direct = await waitUntil('a reply from the pod on the other node', async () => {
+  const direct = await waitFor('a reply from the pod on the other node', async () => {
     const r1 = await execIn('client-a', ['busybox', 'nc', '-w', '3', webB!.status!.podIP!, '8080']);
     return r1.text === 'pong-from-b' ? r1 : undefined;
   });
@@ -134,7 +135,7 @@ async function scenario(t: ExecutionContext, dataPath: 'userspace' | 'iptables')
     metadata: { name: 'web', namespace: 'default' },
     spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] },
   });
-  const viaService = await waitUntil('the Service answering on its ClusterIP', async () => {
+  const viaService = await waitFor('the Service answering on its ClusterIP', async () => {
     const r1 = await execIn('client-a', ['busybox', 'nc', '-w', '3', svc.spec.clusterIP!, '80']);
     return r1.text === 'pong-from-b' ? r1 : undefined;
   });
@@ -144,7 +145,7 @@ async function scenario(t: ExecutionContext, dataPath: 'userspace' | 'iptables')
   // The NodePort, on the node the pod does not run on and on the one it does.
   const nodePort = String(svc.spec.ports![0]!.nodePort);
   for (const n of nodes) {
-    const viaNodePort = await waitUntil(`the NodePort on ${n.name}`, async () => {
+    const viaNodePort = await waitFor(`the NodePort on ${n.name}`, async () => {
       const r1 = await execIn('client-a', ['busybox', 'nc', '-w', '3', n.ip, nodePort]);
       return r1.text === 'pong-from-b' ? r1 : undefined;
     });
@@ -153,7 +154,7 @@ async function scenario(t: ExecutionContext, dataPath: 'userspace' | 'iptables')
 
   // Its DNS name, through the cluster DNS's own Service (kube-dns), from the pod.
   const dns = await client.get<Service>('services', 'kube-dns', { namespace: 'kube-system' });
-  const lookup = await waitUntil('the Service name resolving', async () => {
+  const lookup = await waitFor('the Service name resolving', async () => {
     const r1 = await execIn('client-a', ['busybox', 'nslookup', 'web.default.svc.cluster.local', dns.spec.clusterIP!]);
     return r1.text.includes(svc.spec.clusterIP!) ? r1 : undefined;
   });

@@ -7,3 +7,4 @@ export { startTestControlPlane, type TestControlPlane, type TestControlPlaneOpti
 export { runtimeConformance, type RuntimeConformanceOptions, type RuntimeCapabilities } from './runtimeConformance.js';
 export { HollowAgent, EXIT_CODE_ANNOTATION, RUN_MS_ANNOTATION, NODE_LEASE_NAMESPACE, type HollowAgentOptions } from './hollowAgent.js';
 export { FakeRuntime, type FakeScript, type FakeContainer, type FakeSandbox, type FakeExecHandler } from './fakeRuntime.js';
+export { waitFor } from './wait.js';

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Pod } from '../../src/api/index.js';
 import { ApiClient, PODS } from '../../src/client/index.js';
 import { Agent, type AgentOptions, type AgentTiming } from '../../src/agent/index.js';
-import { FakeRuntime, startTestApiServer, type TestApiServer } from '../../src/testing/index.js';
+import { FakeRuntime, startTestApiServer, waitFor, type TestApiServer } from '../../src/testing/index.js';
+export { waitFor };
 
 export const NODE = 'node-1';
 
@@ -88,20 +89,6 @@ export async function startAgentEnv(t: ExecutionContext, overrides: Partial<Agen
   return env;
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 40));
-  }
-}
 
 export function pod(name: string, spec: Partial<Pod['spec']>, meta: Partial<Pod['metadata']> = {}): Pod {
   return {

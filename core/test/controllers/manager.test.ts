@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { ApiObject, Event } from '../../src/index.js';
 import { startTestControlPlane, type TestControlPlane } from '../../src/testing/index.js';
 import { probe } from './fixtures/copier-plugin.js';
+import { waitFor as until } from '../../src/testing/index.js';
 
 const PLUGIN = fileURLToPath(new URL('./fixtures/copier-plugin.js', import.meta.url));
 const NS = 'default';
@@ -16,16 +17,6 @@ test.before(async () => {
 test.after.always(async () => {
   await cp?.stop();
 });
-
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function configMap(name: string, labels: Record<string, string>): ApiObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: NS, labels }, data: {} } as ApiObject;

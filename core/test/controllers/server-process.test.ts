@@ -6,18 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { startServerProcess } from '../../src/cli/commands/server.js';
 import { ApiClient, LEASES, type ApiObject, type Lease, type Pod } from '../../src/index.js';
 import { probe } from './fixtures/copier-plugin.js';
+import { waitFor as until } from '../../src/testing/index.js';
 
 const PLUGIN = fileURLToPath(new URL('./fixtures/copier-plugin.js', import.meta.url));
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('corral server runs the controllers and the scheduler beside the API, leader-elected, and releases the leases on stop', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'corral-server-'));

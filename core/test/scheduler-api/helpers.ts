@@ -1,15 +1,6 @@
 import type { ApiClient, ApiObject, Event, Pod } from '../../src/index.js';
 import { makePods, type HollowPodOptions } from '../../src/testing/index.js';
-
-export async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor as until } from '../../src/testing/index.js';
 
 /** makePods' pods, ready to POST (no uid, no creationTimestamp). */
 export function newPods(count: number, options: HollowPodOptions = {}): Pod[] {

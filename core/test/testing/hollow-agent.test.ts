@@ -1,6 +1,7 @@
 import test from 'ava';
 import { LEASES, type ApiObject, type Lease, type Node, type Pod } from '../../src/index.js';
 import { EXIT_CODE_ANNOTATION, NODE_LEASE_NAMESPACE, RUN_MS_ANNOTATION, startTestControlPlane, type TestControlPlane } from '../../src/testing/index.js';
+import { waitFor as until } from '../../src/testing/index.js';
 
 let cp: TestControlPlane;
 
@@ -12,15 +13,6 @@ test.after.always(async () => {
   await cp?.stop();
 });
 
-async function until<T>(what: string, fn: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function pod(name: string, extra: { annotations?: Record<string, string>; restartPolicy?: 'Always' | 'OnFailure' | 'Never'; nodeName?: string } = {}): ApiObject {
   return {

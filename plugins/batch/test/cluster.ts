@@ -3,6 +3,7 @@
 import { isApiError, type ApiClient, type ApiObject, type CronJob, type Event, type Job, type Pod, type ResourceRef } from '@corral/core';
 import { startTestControlPlane, type TestControlPlane, type TestControlPlaneOptions } from '@corral/core/testing';
 import { CRONJOBS, JOBS, PODS } from '../src/resources.js';
+export { waitFor } from '@corral/core/testing';
 
 export { CRONJOBS, JOBS, PODS };
 
@@ -18,20 +19,6 @@ export function startBatchControlPlane(options: Omit<TestControlPlaneOptions, 'p
 }
 
 /** Polls `check` until it returns a value other than undefined/false; fails after `ms` saying what it waited for. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 export function jobManifest(name: string, spec: Partial<Job['spec']> = {}): Job {
   return {

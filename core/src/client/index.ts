@@ -77,5 +77,5 @@ export type {
   SyncResult,
   WorkQueueOptions,
 } from './informer/index.js';
-export { defaultIdentity, LeaderElector, LEASES } from './leader/index.js';
-export type { LeaderElectionTimings, LeaderElectorOptions } from './leader/index.js';
+export { defaultIdentity, LeaderElector, leaderElectorFor, LEASES } from './leader/index.js';
+export type { LeaderElectionSettings, LeaderElectionTimings, LeaderElectorOptions } from './leader/index.js';

@@ -6,20 +6,14 @@ import { setMaxListeners } from 'node:events';
 import type { ApiClient } from '../client/ApiClient.js';
 import { realClock, type Clock } from '../client/informer/clock.js';
 import { defaultIdentity } from '../client/leader/identity.js';
-import { LeaderElector, type LeaderElectionTimings } from '../client/leader/LeaderElector.js';
+import type { LeaderElector } from '../client/leader/LeaderElector.js';
+import { leaderElectorFor, type LeaderElectionSettings } from '../client/leader/fromSettings.js';
 import type { Corral } from '../kernel/Corral.js';
 import type { ControllerLifecycleEvent, ControllerRegistration, SharedInformers } from '../kernel/contracts/controllers.js';
 import { ApiEventRecorder } from './ApiEventRecorder.js';
 import { ControllerRunner } from './ControllerRunner.js';
 import { describeError, stderrLogger, type ControlPlaneLogger } from './logger.js';
 import { SharedInformerSet } from './SharedInformerSet.js';
-
-export interface LeaderElectionSettings extends LeaderElectionTimings {
-  /** The Lease's name; default corral-controller-manager (the scheduler: corral-scheduler). */
-  leaseName?: string;
-  /** Default kube-system. */
-  namespace?: string;
-}
 
 export interface ControllerManagerOptions {
   corral: Corral;
@@ -127,15 +121,9 @@ export class ControllerManager {
       await this.startElected('startup');
       return;
     }
-    const s = typeof settings === 'object' ? settings : {};
-    this.elector = new LeaderElector({
+    this.elector = leaderElectorFor(settings, CONTROLLER_MANAGER_LEASE, {
       client: this.options.client,
-      name: s.leaseName ?? CONTROLLER_MANAGER_LEASE,
-      namespace: s.namespace,
       identity: this.identity,
-      leaseDurationMs: s.leaseDurationMs,
-      renewDeadlineMs: s.renewDeadlineMs,
-      retryPeriodMs: s.retryPeriodMs,
       clock: this.clock,
       onStartedLeading: () => this.startElected('leader-elected'),
       onStoppedLeading: (reason) => this.stopElected(reason),

@@ -1,6 +1,6 @@
 // The controller manager: runs the kernel's registered controllers against the API.
 export { ControllerManager, startControllerManager, CONTROLLER_MANAGER_LEASE } from './ControllerManager.js';
-export type { ControllerManagerOptions, LeaderElectionSettings } from './ControllerManager.js';
+export type { ControllerManagerOptions } from './ControllerManager.js';
 export { ApiEventRecorder, EVENT_DEDUP_WINDOW_MS, EVENTS } from './ApiEventRecorder.js';
 export type { ApiEventRecorderOptions } from './ApiEventRecorder.js';
 export { SharedInformerSet } from './SharedInformerSet.js';

@@ -2,3 +2,5 @@
 export { LeaderElector, LEASES } from './LeaderElector.js';
 export type { LeaderElectionTimings, LeaderElectorOptions } from './LeaderElector.js';
 export { defaultIdentity } from './identity.js';
+export { leaderElectorFor } from './fromSettings.js';
+export type { LeaderElectionSettings } from './fromSettings.js';

@@ -8,8 +8,8 @@ import type { ResourceRef } from '../../client/discovery.js';
 import { realClock, type Clock } from '../../client/informer/clock.js';
 import { informerFor, type Informer } from '../../client/informer/Informer.js';
 import { defaultIdentity } from '../../client/leader/identity.js';
-import { LeaderElector } from '../../client/leader/LeaderElector.js';
-import type { LeaderElectionSettings } from '../../controllers/ControllerManager.js';
+import type { LeaderElector } from '../../client/leader/LeaderElector.js';
+import { leaderElectorFor, type LeaderElectionSettings } from '../../client/leader/fromSettings.js';
 import { describeError, stderrLogger, type ControlPlaneLogger } from '../../controllers/logger.js';
 import type { Corral } from '../../kernel/Corral.js';
 import { Scheduler } from '../Scheduler.js';
@@ -118,15 +118,9 @@ export class ApiScheduler {
       await session.start(new AbortController().signal);
       return;
     }
-    const s = typeof settings === 'object' ? settings : {};
-    this.elector = new LeaderElector({
+    this.elector = leaderElectorFor(settings, SCHEDULER_LEASE, {
       client: this.options.client,
-      name: s.leaseName ?? SCHEDULER_LEASE,
-      namespace: s.namespace,
       identity: this.identity,
-      leaseDurationMs: s.leaseDurationMs,
-      renewDeadlineMs: s.renewDeadlineMs,
-      retryPeriodMs: s.retryPeriodMs,
       clock: this.clock,
       onStartedLeading: async (signal) => {
         if (this.stopped) return;

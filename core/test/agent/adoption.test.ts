@@ -17,7 +17,8 @@ test('a restarted agent adopts running containers without restarting them', asyn
   // Give the new agent time for its first syncs, relists and probe rounds.
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   const after = await podUntil(env.client, 'kept', 'ready again', (p) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True');
-  t.deepEqual(after.status!.containerStatuses!.map((c) => c.containerID), ids);
+  // On a mismatch, the runtime's call log says what the new agent did instead of adopting.
+  t.deepEqual(after.status!.containerStatuses!.map((c) => c.containerID), ids, `runtime calls: ${env.runtime.calls.join(', ')}`);
   t.deepEqual(after.status!.containerStatuses!.map((c) => c.restartCount), [0, 0]);
   t.is(env.runtime.calls.filter((c) => c.startsWith('startContainer')).length, starts, 'no container was started again');
   t.is(env.runtime.calls.filter((c) => c.startsWith('runPodSandbox')).length, sandboxes, 'no sandbox was made again');

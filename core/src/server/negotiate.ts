@@ -1,7 +1,8 @@
 // Content negotiation: what the Accept header asks for (plain JSON, YAML, a server-side Table,
-// object metadata only, aggregated discovery) and writing the answer in that form.
+// object metadata only, aggregated discovery, Kubernetes protobuf) and writing the answer in that form.
 import { stringify } from 'yaml';
 import { ApiError } from '../api/errors.js';
+import { encodeProtobufObject, PROTOBUF_MEDIA_TYPE, Unencodable } from './protobuf/index.js';
 import type { ServerContext } from './types.js';
 
 export type Output =
@@ -9,7 +10,8 @@ export type Output =
   | { readonly as: 'yaml' }
   | { readonly as: 'Table'; readonly version: string }
   | { readonly as: 'PartialObjectMetadata'; readonly version: string }
-  | { readonly as: 'APIGroupDiscoveryList'; readonly version: string };
+  | { readonly as: 'APIGroupDiscoveryList'; readonly version: string }
+  | { readonly as: 'protobuf' };
 
 export type OutputKind = Output['as'];
 
@@ -21,6 +23,7 @@ interface MediaRange {
 
 const JSON_OUT: Output = { as: 'json' };
 const YAML_OUT: Output = { as: 'yaml' };
+const PROTOBUF_OUT: Output = { as: 'protobuf' };
 const META_GROUP = 'meta.k8s.io';
 
 function parseAccept(header: string): MediaRange[] {
@@ -42,6 +45,7 @@ function parseAccept(header: string): MediaRange[] {
 function outputFor(range: MediaRange): Output | undefined {
   const { type, params } = range;
   if (type === 'application/yaml') return params.as ? undefined : YAML_OUT;
+  if (type === PROTOBUF_MEDIA_TYPE) return params.as ? undefined : PROTOBUF_OUT;
   if (type !== 'application/json' && type !== 'application/*' && type !== '*/*') return undefined;
   if (!params.as) return JSON_OUT;
   const version = params.v ?? '';
@@ -70,20 +74,53 @@ function candidates(header: string): Output[] {
   return list;
 }
 
-/** The first form in the Accept header that `allowed` holds; 406 when there is none. */
+function isWatch(ctx: ServerContext): boolean {
+  const watch = ctx.query.watch;
+  return (watch !== undefined && watch !== 'false' && watch !== '0') || ctx.path.includes('/watch/');
+}
+
+/**
+ * The first form in the Accept header that `allowed` holds; 406 when there is none. Protobuf is
+ * chosen only when the client takes nothing else: every client reads JSON, and JSON carries every
+ * field, where the protobuf tables cover the built-in kinds' fields only.
+ */
 export function negotiate(ctx: ServerContext, allowed: ReadonlySet<OutputKind>): Output {
   const header = ctx.get('Accept');
   if (!header) return JSON_OUT;
-  for (const output of candidates(header)) if (allowed.has(output.as)) return output;
-  throw ApiError.notAcceptable(header, ['application/json', 'application/yaml', 'application/json;as=Table;v=v1;g=meta.k8s.io']);
+  let protobuf = false;
+  for (const output of candidates(header)) {
+    if (output.as === 'protobuf') protobuf = true;
+    else if (allowed.has(output.as)) return output;
+  }
+  if (protobuf && allowed.has('protobuf') && !isWatch(ctx)) return PROTOBUF_OUT;
+  if (protobuf) {
+    throw ApiError.of(
+      'NotAcceptable',
+      `cannot answer in ${header}: ${PROTOBUF_MEDIA_TYPE} is served for objects and lists of the built-in kinds, ` +
+        'not for watches, tables or discovery; add application/json to Accept',
+    );
+  }
+  throw ApiError.notAcceptable(header, ['application/json', 'application/yaml', 'application/json;as=Table;v=v1;g=meta.k8s.io', PROTOBUF_MEDIA_TYPE]);
 }
 
-export const RESOURCE_OUTPUTS: ReadonlySet<OutputKind> = new Set(['json', 'yaml', 'Table', 'PartialObjectMetadata']);
-export const OBJECT_OUTPUTS: ReadonlySet<OutputKind> = new Set(['json', 'yaml']);
+export const RESOURCE_OUTPUTS: ReadonlySet<OutputKind> = new Set(['json', 'yaml', 'Table', 'PartialObjectMetadata', 'protobuf']);
+export const OBJECT_OUTPUTS: ReadonlySet<OutputKind> = new Set(['json', 'yaml', 'protobuf']);
 
-/** Writes `body` as JSON (or YAML when asked for), with `status`. */
+/** Writes `body` as JSON (or YAML or protobuf when asked for), with `status`. */
 export function send(ctx: ServerContext, status: number, body: unknown, output: Output = JSON_OUT): void {
   ctx.status = status;
+  if (output.as === 'protobuf') {
+    try {
+      const bytes = encodeProtobufObject(body);
+      ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      ctx.type = PROTOBUF_MEDIA_TYPE;
+      return;
+    } catch (err) {
+      if (!(err instanceof Unencodable)) throw err;
+      // The request has been carried out by now: answer in JSON, which every client reads, and say why.
+      warn(ctx, `answered in JSON: ${err.message}`);
+    }
+  }
   if (output.as === 'yaml') {
     ctx.type = 'application/yaml';
     ctx.body = stringify(body);

@@ -141,6 +141,9 @@ export function listTests(test: TestFn, fx: () => Fixture): void {
     const yaml = await api.get(`/api/v1/namespaces/${ns}/configmaps/m`, { accept: 'application/yaml' });
     t.regex(yaml.headers.get('content-type') ?? '', /yaml/);
     t.regex(yaml.text, /^apiVersion: v1\nkind: ConfigMap/m);
-    isStatus(t, await api.get(`/api/v1/namespaces/${ns}/configmaps/m`, { accept: 'application/vnd.kubernetes.protobuf' }), 406, 'NotAcceptable');
+    const proto = await api.get(`/api/v1/namespaces/${ns}/configmaps/m`, { accept: 'application/vnd.kubernetes.protobuf' });
+    t.is(proto.status, 200);
+    t.is(proto.headers.get('content-type'), 'application/vnd.kubernetes.protobuf');
+    isStatus(t, await api.get(`/api/v1/namespaces/${ns}/configmaps/m`, { accept: 'text/html' }), 406, 'NotAcceptable');
   });
 }

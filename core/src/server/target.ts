@@ -27,6 +27,27 @@ function decode(segment: string): string {
   }
 }
 
+/**
+ * Why a name (or namespace) from the URL can be no object's, as Kubernetes' path segment rule
+ * says: it must not be "." or "..", nor hold "/" or "%" (nor NUL, which no store key may hold).
+ * Checked here, before the name is made into a store key.
+ */
+function badPathSegment(value: string): string | undefined {
+  if (value === '.' || value === '..') return `may not be '${value}'`;
+  if (value.includes('/')) return "may not contain '/'";
+  if (value.includes('%')) return "may not contain '%'";
+  if (value.includes('\u0000')) return 'may not contain NUL characters';
+  return undefined;
+}
+
+function checkPathSegment(field: 'metadata.name' | 'metadata.namespace', value: string | undefined): void {
+  if (value === undefined) return;
+  const why = badPathSegment(value);
+  if (!why) return;
+  const message = `${field}: Invalid value: ${JSON.stringify(value)}: ${why}`;
+  throw ApiError.badRequest(`${message} (it is a segment of the object's URL path)`, [{ reason: 'FieldValueInvalid', field, message }]);
+}
+
 function notFound(path: string): ApiError {
   return ApiError.of('NotFound', `the server could not find the requested resource (${path})`, { causes: [{ reason: 'UnexpectedServerResponse', message: '404 page not found' }] });
 }
@@ -66,5 +87,7 @@ export function resolveTarget(index: ResourceIndex, group: string, version: stri
     throw ApiError.of('NotFound', `${resource.plural} has no subresource "${subresource}" (${path})`, { group, kind: resource.plural });
   }
   if (legacyWatch && subresource !== undefined) throw notFound(path);
+  checkPathSegment('metadata.namespace', namespace);
+  checkPathSegment('metadata.name', name);
   return { resource, namespace, name, subresource, legacyWatch };
 }

@@ -30,7 +30,8 @@ export function errorTests(test: TestFn, fx: () => Fixture): void {
     const big = configMap('big', { blob: 'x'.repeat(3 * 1024 * 1024 + 10) });
     isStatus(t, await api.post(`/api/v1/namespaces/${ns}/configmaps`, big), 413, 'RequestEntityTooLarge', String(3 * 1024 * 1024));
     t.is((await api.get(`/api/v1/namespaces/${ns}/configmaps/big`)).status, 404);
-    isStatus(t, await api.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body: 'x', contentType: 'application/vnd.kubernetes.protobuf' }), 415, 'UnsupportedMediaType', 'application/json');
+    isStatus(t, await api.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body: 'x', contentType: 'application/x-protobuf' }), 415, 'UnsupportedMediaType', 'application/json');
+    isStatus(t, await api.request('POST', `/api/v1/namespaces/${ns}/configmaps`, { body: 'x', contentType: 'application/vnd.kubernetes.protobuf' }), 400, 'BadRequest', 'k8s');
     isStatus(t, await api.request('PATCH', `/api/v1/namespaces/${ns}/configmaps/x`, { body: '{}', contentType: 'application/json' }), 415, 'UnsupportedMediaType', 'merge-patch');
   });
 

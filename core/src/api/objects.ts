@@ -30,13 +30,17 @@ export function nonEmptyString(value: unknown): value is string {
  * or an empty `labels:` to mean "not set", as Kubernetes reads them.
  */
 export function copyWithoutNulls<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => copyWithoutNulls(v)) as T;
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = copyWithoutNulls(v);
-    return out as T;
+  // On every write, twice: a loop over own keys allocates less than Object.entries.
+  const out: Record<string, unknown> = {};
+  const from = value as Record<string, unknown>;
+  for (const k in from) {
+    if (!Object.prototype.hasOwnProperty.call(from, k)) continue;
+    const v = from[k];
+    if (v !== null && v !== undefined) out[k] = copyWithoutNulls(v);
   }
-  return value;
+  return out as T;
 }
 
 /** Structural equality of JSON values; key order does not matter, undefined keys count as absent. */

@@ -1,5 +1,5 @@
 import { invalidArgument, StoreError } from './errors.js';
-import type { StoredObjectLike } from './types.js';
+import type { StoredObjectLike, WatchEvent } from './types.js';
 
 // How objects become stored bytes and back. The stored form leaves resourceVersion out: the
 // revision is the store's to stamp on every read.
@@ -26,6 +26,31 @@ export function decodeObject<T extends StoredObjectLike>(key: string, data: stri
   }
   (obj.metadata ??= {}).resourceVersion = String(revision);
   return obj as T;
+}
+
+/**
+ * Gives `event` a prevObject decoded when first read: most watchers (the API server's watches
+ * without selectors) never look at it, and decoding costs a JSON parse per event and watcher.
+ */
+export function withLazyPrevObject<T>(event: WatchEvent<T>, decode: () => T): WatchEvent<T> {
+  let value: T | undefined;
+  let decoded = false;
+  Object.defineProperty(event, 'prevObject', {
+    enumerable: true,
+    configurable: true,
+    get(): T | undefined {
+      if (!decoded) {
+        value = decode();
+        decoded = true;
+      }
+      return value;
+    },
+    set(next: T | undefined) {
+      value = next;
+      decoded = true;
+    },
+  });
+  return event;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   unknownField,
   unsupportedValue,
 } from './field.js';
+import { validationDetails } from './splitSchema.js';
 
 /** The parts of joi's `describe()` output this module reads. */
 interface Description {
@@ -121,10 +122,10 @@ function toCause(item: Joi.ValidationErrorItem, root: Description): StatusCause 
 
 /** Every problem joi finds in `value`; a wrong type on a field hides the other complaints about it. */
 export function schemaCauses(schema: Joi.Schema, value: unknown): StatusCause[] {
-  const { error } = schema.validate(value, { abortEarly: false, convert: false, allowUnknown: false });
-  if (!error) return [];
+  const details = validationDetails(schema, value);
+  if (details.length === 0) return [];
   const root = describe(schema);
-  const causes = error.details.map((item) => toCause(item, root));
+  const causes = details.map((item) => toCause(item, root));
   const mistyped = new Set(causes.filter((c) => c.reason === CauseReasons.TypeInvalid).map((c) => c.field));
   return causes.filter((c) => c.reason === CauseReasons.TypeInvalid || !mistyped.has(c.field));
 }

@@ -1,4 +1,4 @@
-import { decodeObject } from '../codec.js';
+import { decodeObject, withLazyPrevObject } from '../codec.js';
 import { compacted, StoreError } from '../errors.js';
 import type { StoredObjectLike, Watch, WatchEvent } from '../types.js';
 import type { Mvcc, Version } from './Mvcc.js';
@@ -150,8 +150,7 @@ export function toEvent<T extends StoredObjectLike>(v: Version): WatchEvent<T> {
     // Kubernetes' shape: a deletion carries the last value, stamped with the deletion's revision.
     const last = prev?.data ?? '{}';
     const event: WatchEvent<T> = { type: 'DELETED', key: v.key, object: decodeObject<T>(v.key, last, v.rev), revision: v.rev };
-    if (prev) event.prevObject = decodeObject<T>(v.key, prev.data!, prev.rev);
-    return event;
+    return prev ? withLazyPrevObject(event, () => decodeObject<T>(v.key, prev.data!, prev.rev)) : event;
   }
   const event: WatchEvent<T> = {
     type: prev ? 'MODIFIED' : 'ADDED',
@@ -159,8 +158,7 @@ export function toEvent<T extends StoredObjectLike>(v: Version): WatchEvent<T> {
     object: decodeObject<T>(v.key, v.data, v.rev),
     revision: v.rev,
   };
-  if (prev) event.prevObject = decodeObject<T>(v.key, prev.data!, prev.rev);
-  return event;
+  return prev ? withLazyPrevObject(event, () => decodeObject<T>(v.key, prev.data!, prev.rev)) : event;
 }
 
 export class WatchHub {

@@ -13,7 +13,7 @@ import {
   type ITxnResponse,
   type Watcher,
 } from 'etcd3';
-import { checkKey, checkRevisionArg, decodeObject, encodeObject, parseResourceVersion, stamped } from '../codec.js';
+import { checkKey, checkRevisionArg, decodeObject, encodeObject, parseResourceVersion, stamped, withLazyPrevObject } from '../codec.js';
 import { encodeContinue, listStart } from '../continueToken.js';
 import { alreadyExists, compacted, conflict, futureRevision, invalidArgument, notFound, StoreError } from '../errors.js';
 import { PushWatch } from '../PushWatch.js';
@@ -334,12 +334,10 @@ export class EtcdStore<T extends StoredObjectLike = StoredObject> implements Sto
         object: decodeObject<T>(key, prev ? prev.value.toString('utf8') : '{}', rev),
         revision: rev,
       };
-      if (prev) event.prevObject = this.decode(key, prev);
-      return event;
+      return prev ? withLazyPrevObject(event, () => this.decode(key, prev)) : event;
     }
     const event: WatchEvent<T> = { type: ev.kv.version === '1' ? 'ADDED' : 'MODIFIED', key, object: this.decode(key, ev.kv), revision: rev };
-    if (prev) event.prevObject = this.decode(key, prev);
-    return event;
+    return prev ? withLazyPrevObject(event, () => this.decode(key, prev)) : event;
   }
 
   private async isCompacted(revision: number): Promise<boolean> {

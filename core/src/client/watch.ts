@@ -1,7 +1,9 @@
 // A watch as an async iterable of events. It reads the server's stream of `{"type","object"}`
 // lines and, when the server ends the stream (its watch timeout) or the connection drops, opens
 // a new one from the last resourceVersion it saw, so the caller sees no gap and no duplicate.
-// A resourceVersion too old to resume from ends the iteration with the 410 ApiError: list again.
+// An ERROR event is retried the same way, with backoff (the server sends 503 "watch again from
+// revision N" while its store is away), as client-go's RetryWatcher does; only a resourceVersion
+// too old to resume from ends the iteration, with the 410 ApiError: list again.
 import type { IncomingMessage } from 'node:http';
 import { StringDecoder } from 'node:string_decoder';
 import { ApiError } from '../api/errors.js';
@@ -34,7 +36,18 @@ export interface ApiWatchOptions {
 export type OpenWatch = (resourceVersion: string | undefined, signal: AbortSignal) => Promise<IncomingMessage>;
 
 const MAX_QUEUED = 256;
+const INITIAL_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
+
+/** Answers worth another try: the server or its store unavailable, overloaded, or timed out. */
+function retriable(code: number): boolean {
+  return code >= 500 || code === 429 || code === 408;
+}
+
+/** The wait a Status asks for (Retry-After), in ms. */
+function retryAfterMs(status: Status): number {
+  return (status.details?.retryAfterSeconds ?? 0) * 1000;
+}
 
 export class ApiWatch<T extends ApiObject = ApiObject> implements AsyncIterable<ApiWatchEvent<T>> {
   private readonly abort = new AbortController();
@@ -137,26 +150,34 @@ export class ApiWatch<T extends ApiObject = ApiObject> implements AsyncIterable<
   }
 
   private async run(): Promise<void> {
-    let backoff = 100;
+    let backoff = INITIAL_BACKOFF_MS;
+    const retry = async (delayMs = 0): Promise<void> => {
+      await sleep(Math.max(backoff, delayMs), this.abort.signal);
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    };
     while (!this.ended) {
       let res: IncomingMessage;
       try {
         res = await this.open(this.lastRv, this.abort.signal);
       } catch (err) {
         if (this.ended) return;
-        // An answer from the server (410, 403, ...) is final; a dropped connection is retried.
-        if (err instanceof ApiError || !this.reconnect) return this.fail(err);
-        await sleep(backoff, this.abort.signal);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+        // A dropped connection, or a server (or its store) briefly unable to serve, is retried;
+        // any other answer (410, 403, a bad selector) is final.
+        if (!this.reconnect || (err instanceof ApiError && !retriable(err.code))) return this.fail(err);
+        await retry(err instanceof ApiError ? retryAfterMs(err.status) : 0);
         continue;
       }
       this.current = res;
       const status = await this.consume(res);
       this.current = undefined;
-      if (status) return this.fail(ApiError.fromStatus(status));
       if (this.ended) return;
+      if (status) {
+        if (!this.reconnect || status.code === 410) return this.fail(ApiError.fromStatus(status));
+        await retry(retryAfterMs(status));
+        continue;
+      }
       if (!this.reconnect) return this.finish();
-      backoff = 100;
+      backoff = INITIAL_BACKOFF_MS;
     }
   }
 

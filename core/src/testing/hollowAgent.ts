@@ -30,6 +30,8 @@ export const RUN_MS_ANNOTATION = 'hollow.corral.dev/run-ms';
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
 const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
+/** Conflicting status writes retried at registration before giving up. */
+const STATUS_CONFLICT_RETRIES = 10;
 
 export interface HollowAgentOptions extends Partial<HollowNodeOptions> {
   client: ApiClient;
@@ -170,12 +172,30 @@ export class HollowAgent {
             written = await client.get<Node>(NODES, node.metadata.name!);
           }
           // Creating a Node may drop its status (the status subresource owns it).
-          written = await client.updateStatus<Node>(NODES, { ...written, status: node.status! });
+          written = await this.writeNodeStatus(written, node.status!);
           this.nodeUids.set(node.metadata.name!, written.metadata.uid!);
         }),
       ),
     );
     if (this.options.leases !== false) await this.renewLeases();
+  }
+
+  /**
+   * Writes `status` over the node's. A conflict means another writer (node-lifecycle marking a
+   * node whose lease went stale while the server was away) got there first: read it again and
+   * write again, as a kubelet does.
+   */
+  private async writeNodeStatus(node: Node, status: NonNullable<Node['status']>): Promise<Node> {
+    const { client } = this.options;
+    let current = node;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.updateStatus<Node>(NODES, { ...current, status });
+      } catch (err) {
+        if (!(err instanceof ApiError && err.code === 409) || attempt >= STATUS_CONFLICT_RETRIES || this.stopped) throw err;
+        current = await client.get<Node>(NODES, node.metadata.name!);
+      }
+    }
   }
 
   private async renewLeases(names: readonly string[] = this.nodeNames): Promise<void> {

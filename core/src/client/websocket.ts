@@ -1,10 +1,10 @@
 // The client side of RFC 6455, as much as exec's channel protocol needs: binary messages,
 // fragmentation, ping/pong and close. Node 20 has no WebSocket client of its own.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { encodeFrame, FrameReader, OP, WS_GUID } from '../net/websocketFrames.js';
+import { encodeFrame, FrameReader, OP, websocketAccept } from '../net/websocketFrames.js';
 import { errorFrom } from './transport.js';
 
 
@@ -27,7 +27,7 @@ export function upgradeHeaders(protocols: readonly string[]): { headers: Record<
 export function awaitUpgrade(req: ClientRequest, key: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     req.once('upgrade', (res: IncomingMessage, socket: Duplex, head: Buffer) => {
-      const expected = createHash('sha1').update(key + WS_GUID).digest('base64');
+      const expected = websocketAccept(key);
       if (res.headers['sec-websocket-accept'] !== expected) {
         socket.destroy();
         reject(new Error('the server answered the WebSocket upgrade with a wrong Sec-WebSocket-Accept'));

@@ -2,4 +2,4 @@
 export { addressAt, contains, formatIpv4, parseIpv4, parseIpv4Cidr, usableIn } from './ipv4.js';
 export type { Ipv4Range } from './ipv4.js';
 export { ip, ipBatch, linkExists, IpError } from './ip.js';
-export { encodeFrame, FrameReader, OP as WS_OPCODES, WS_GUID } from './websocketFrames.js';
+export { encodeFrame, FrameReader, OP as WS_OPCODES, WS_GUID, websocketAccept } from './websocketFrames.js';

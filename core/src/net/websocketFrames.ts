@@ -1,9 +1,15 @@
 // The WebSocket wire format (RFC 6455) both ends of Corral's exec streams speak: the client in
 // core/src/client and the agent's server. Frames are written whole; reading reassembles
 // fragmented messages and hands control frames to the caller.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
-export const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC11B65';
+/** RFC 6455's fixed GUID: standard clients (kubectl, browsers) refuse any other. */
+export const WS_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+
+/** The Sec-WebSocket-Accept value that answers a handshake's Sec-WebSocket-Key. */
+export function websocketAccept(key: string): string {
+  return createHash('sha1').update(key + WS_GUID).digest('base64');
+}
 export const OP = { CONTINUATION: 0x0, TEXT: 0x1, BINARY: 0x2, CLOSE: 0x8, PING: 0x9, PONG: 0xa } as const;
 
 /** One frame; clients mask what they send (`mask`), servers do not. */

@@ -48,7 +48,8 @@ async function scriptedServer(): Promise<Scripted> {
   });
   server.on('upgrade', (req, socket) => {
     requests.push(new URL(req.url!, 'http://x'));
-    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC11B65`).digest('base64');
+    // RFC 6455's GUID, written out: the client must accept what a standard server sends.
+    const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
     socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, 'Sec-WebSocket-Protocol: v4.channel.k8s.io', '', ''].join('\r\n'));
     const frame = (channel: number, text: string): Buffer => {
       const payload = Buffer.concat([Buffer.from([channel]), Buffer.from(text)]);

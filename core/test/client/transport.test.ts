@@ -195,7 +195,7 @@ test('exec speaks the channel protocol: stdin in, stdout and stderr out, the exi
     (_req, res) => res.end(),
     (req, socket) => {
       query = new URL(req.url!, 'http://x').searchParams;
-      const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC11B65`).digest('base64');
+      const accept = createHash('sha1').update(`${req.headers['sec-websocket-key']}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
       socket.write(['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, 'Sec-WebSocket-Protocol: v5.channel.k8s.io', '', ''].join('\r\n'));
       socket.on('data', (data: Buffer) => {
         for (const message of unmask(data)) {

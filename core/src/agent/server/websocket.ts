@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { encodeFrame, FrameReader, OP, WS_GUID } from '../../net/websocketFrames.js';
+import { encodeFrame, FrameReader, OP, websocketAccept } from '../../net/websocketFrames.js';
 
 // The server side of RFC 6455, as much as exec's channel protocol needs: the handshake,
 // unmasked binary frames out, masked frames in (fragments, ping/pong, close).
@@ -20,7 +19,7 @@ export function chooseProtocol(req: IncomingMessage, ours: readonly string[]): s
 /** Completes the handshake on `socket`; events: `message` (Buffer), `close`. */
 export function acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer, protocol: string): ServerWebSocket {
   const key = String(req.headers['sec-websocket-key'] ?? '');
-  const accept = createHash('sha1').update(key + WS_GUID).digest('base64');
+  const accept = websocketAccept(key);
   socket.write(
     ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${accept}`, `Sec-WebSocket-Protocol: ${protocol}`, '', ''].join('\r\n'),
   );

@@ -64,4 +64,15 @@ export interface AgentOptions {
   labels?: Record<string, string>;
   timing?: Partial<AgentTiming>;
   logger?: AgentLogger;
+  /**
+   * The cluster DNS servers pods' resolv.conf names (kubelet's --cluster-dns); default the
+   * ClusterIP of the Service kube-system/kube-dns once the agent sees it.
+   */
+  clusterDNS?: readonly string[];
+  /** The cluster domain (kubelet's --cluster-domain); default cluster.local. */
+  clusterDomain?: string;
+  /** The node's resolv.conf, for the Default DNS policy; default /etc/resolv.conf. */
+  resolvConf?: string;
+  /** How many pods are synced at once (default 10). */
+  podWorkers?: number;
 }

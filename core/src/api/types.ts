@@ -256,6 +256,14 @@ export interface Affinity {
 
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 
+/** What a pod adds to (or, with dnsPolicy None, sets as) its resolv.conf. */
+export interface PodDNSConfig {
+  /** Up to 3 IP addresses. */
+  nameservers?: string[];
+  searches?: string[];
+  options?: { name: string; value?: string }[];
+}
+
 export interface PodSpec {
   containers: Container[];
   initContainers?: Container[];
@@ -264,6 +272,7 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   activeDeadlineSeconds?: number;
   dnsPolicy?: 'ClusterFirst' | 'ClusterFirstWithHostNet' | 'Default' | 'None';
+  dnsConfig?: PodDNSConfig;
   nodeSelector?: Record<string, string>;
   nodeName?: string;
   serviceAccountName?: string;

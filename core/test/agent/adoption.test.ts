@@ -25,6 +25,26 @@ test('a restarted agent adopts running containers without restarting them', asyn
   t.is(after.status?.startTime, before.status?.startTime);
 });
 
+test('an agent restarted while the API is away leaves its pods running until the pod list arrives', async (t) => {
+  const env = await startAgentEnv(t, {}, { link: true });
+  await createPod(env.client, pod('waits', { containers: [{ name: 'app', image: 'nginx:1.25' }] }));
+  const before = await podUntil(env.client, 'waits', 'Running', (p) => p.status?.phase === 'Running');
+  await env.agent.stop();
+  await env.link!.cut();
+  const calls = env.runtime.calls.length;
+  await env.restartAgent();
+  // Many relists (every 50 ms) see the pod's container; none of them may count it an orphan.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const meanwhile = env.runtime.calls.slice(calls).filter((c) => !c.startsWith('exec'));
+  t.deepEqual(meanwhile.filter((c) => /^(stop|remove|runPodSandbox|createContainer)/.test(c)), [], `runtime calls: ${meanwhile.join(', ')}`);
+  t.is(env.runtime.running().length, 1);
+  await env.link!.open();
+  await env.agent.ready();
+  const after = await podUntil(env.client, 'waits', 'Running', (p) => p.status?.phase === 'Running');
+  t.deepEqual(after.status!.containerStatuses!.map((c) => c.containerID), before.status!.containerStatuses!.map((c) => c.containerID));
+  t.false(env.runtime.calls.slice(calls).some((c) => c.startsWith('runPodSandbox')), 'no sandbox was made again');
+});
+
 test('what no longer belongs to the node is stopped and removed after a restart', async (t) => {
   const env = await startAgentEnv(t);
   const gone = await createPod(env.client, pod('gone', { containers: [{ name: 'app', image: 'nginx:1.25' }] }));

@@ -6,6 +6,7 @@ import { CrashBackoff } from './backoff.js';
 import { containerConfig } from './containerConfig.js';
 import { ContainerConfigError, containerEnv, type ConfigSource } from './env.js';
 import type { PodContext } from './context.js';
+import { ImagePresence } from './imagePresence.js';
 import type { Waiting } from './status.js';
 import { containerMounts } from './volumes.js';
 
@@ -40,8 +41,10 @@ export class ContainerRunner {
   /** Failed pulls back off like crashing containers. */
   private readonly pullBackoff: CrashBackoff;
   private readonly lastPullFailure = new Map<string, number>();
+  private readonly images: ImagePresence;
 
   constructor(private readonly ctx: PodContext) {
+    this.images = new ImagePresence(ctx.runtime);
     this.pullBackoff = new CrashBackoff({ initialMs: ctx.timing.backoffInitialMs, maxMs: ctx.timing.backoffMaxMs, resetMs: Infinity });
   }
 
@@ -77,6 +80,7 @@ export class ContainerRunner {
     try {
       id = await this.ctx.runtime.createContainer(req.sandboxId, config, req.sandbox);
     } catch (err) {
+      this.images.forget(config.image);
       req.waiting.set(container.name, { reason: 'CreateContainerError', message: (err as Error).message });
       this.ctx.events.emit(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, path);
       return { retryAfterMs: 2_000 };
@@ -111,7 +115,8 @@ export class ContainerRunner {
     const { pod, container } = req;
     const image = container.image ?? '';
     const policy = container.imagePullPolicy ?? defaultPullPolicy(image);
-    const present = await this.ctx.runtime.imageStatus(image);
+    // Always pulls anyway; the other policies may use a recent answer.
+    const present = policy === 'Always' ? undefined : await this.images.status(image);
     if (policy === 'Never') {
       if (present) return true;
       const message = `Container image "${image}" is not present with pull policy of Never`;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import type { Container, Pod, PodStatus } from '../../api/types.js';
 import type { ContainerStatus as RuntimeContainer, PodSandboxConfig, PodSandboxStatus } from '../../kernel/contracts/runtime.js';
 import { CONTAINER_NAME, POD_IP, POD_NAME, POD_NAMESPACE, SANDBOX_ATTEMPT } from '../labels.js';
@@ -9,6 +9,7 @@ import { apiConfigSource } from './configSource.js';
 import { ContainerRunner, fieldPath } from './ContainerRunner.js';
 import { sandboxConfig } from './containerConfig.js';
 import type { PodContext } from './context.js';
+import { parseResolvConf, podDns, type DnsSettings } from './dns.js';
 import { ContainerConfigError } from './env.js';
 import { instancesOf, podRuntimeState, restartCountOf, type PodRuntimeState } from './runtimeState.js';
 import { computePodStatus, type Waiting } from './status.js';
@@ -88,6 +89,8 @@ export class PodSyncer {
     const configSource = apiConfigSource(this.ctx.client);
     let volumes: Promise<ReadonlyMap<string, string>> | undefined;
     let requeue: number | undefined;
+    // Whether this sync changed what runs; if not, the state read at its start still holds.
+    let acted = false;
     const later = (ms: number | undefined): void => {
       if (ms !== undefined) requeue = requeue === undefined ? ms : Math.min(requeue, ms);
     };
@@ -104,6 +107,7 @@ export class PodSyncer {
         return;
       }
       const [newest] = instancesOf(state, c.name);
+      acted = true;
       const result = await this.runner.start({
         pod,
         container: c,
@@ -166,6 +170,7 @@ export class PodSyncer {
             continue;
           }
           const probe = c.livenessProbe ?? c.startupProbe;
+          acted = true;
           await this.runner.kill(pod, c, latest.id, probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30, why, probeHost);
           latest = (await this.ctx.runtime.containerStatus(latest.id)) ?? latest;
         }
@@ -177,12 +182,13 @@ export class PodSyncer {
           await start(c, false);
         } else if (latest.state !== 'CONTAINER_RUNNING') {
           // Created but never started (the agent stopped in between): start it over.
+          acted = true;
           await this.ctx.runtime.removeContainer(latest.id);
           await start(c, false);
         }
       }
     }
-    state = await podRuntimeState(this.ctx.runtime, uid);
+    if (acted) state = await podRuntimeState(this.ctx.runtime, uid);
     this.ctx.probes.retainPod(uid, new Set(state.containers.filter((c) => c.state === 'CONTAINER_RUNNING').map((c) => c.id)));
     await this.collectGarbage(state);
     const outcome = await this.report(pod, state, podIP);
@@ -243,6 +249,7 @@ export class PodSyncer {
       hostNetwork,
       ip: network?.ip,
       netnsPath: network?.netnsPath,
+      dns: await this.dnsOf(pod),
     });
     if (state.sandboxes.length > 0) this.ctx.events.emit(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
     const id = await this.ctx.runtime.runPodSandbox(config);
@@ -267,6 +274,14 @@ export class PodSyncer {
     });
     this.sandboxes.set(sandbox.id, config);
     return config;
+  }
+
+  /** The pod's resolv.conf settings; a sandbox keeps the ones it was made with. */
+  private async dnsOf(pod: Pod): Promise<DnsSettings | undefined> {
+    const text = await readFile(this.ctx.resolvConf, 'utf8').catch(() => undefined);
+    const dns = podDns(pod, this.ctx.clusterDns(), text === undefined ? undefined : parseResolvConf(text));
+    if (dns.warning) this.ctx.events.emit(pod, 'Warning', 'MissingClusterDNS', dns.warning);
+    return dns.settings;
   }
 
   private async report(pod: Pod, state: PodRuntimeState, podIP: string | undefined): Promise<SyncOutcome> {

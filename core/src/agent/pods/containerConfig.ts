@@ -3,11 +3,15 @@ import { quantityToInt, quantityToMillis } from '../../api/quantity.js';
 import type { Container, Pod } from '../../api/types.js';
 import type { ContainerConfig, ContainerResources, PodSandboxConfig, PortMapping } from '../../kernel/contracts/runtime.js';
 import { CONTAINER_KIND, CONTAINER_NAME, POD_IP, POD_NAME, POD_NAMESPACE, POD_UID, RESTART_COUNT, SANDBOX_ATTEMPT } from '../labels.js';
+import type { DnsSettings } from './dns.js';
 import { expand, type EnvVarValue } from './env.js';
 
 // The runtime's view of a pod and its containers, built from the spec.
 
-export function sandboxConfig(pod: Pod, options: { logDirectory: string; attempt: number; hostNetwork: boolean; ip?: string; netnsPath?: string }): PodSandboxConfig {
+export function sandboxConfig(
+  pod: Pod,
+  options: { logDirectory: string; attempt: number; hostNetwork: boolean; ip?: string; netnsPath?: string; dns?: DnsSettings },
+): PodSandboxConfig {
   const portMappings: PortMapping[] = [];
   for (const c of [...pod.spec.containers, ...(pod.spec.initContainers ?? [])]) {
     for (const p of c.ports ?? []) {
@@ -33,6 +37,7 @@ export function sandboxConfig(pod: Pod, options: { logDirectory: string; attempt
     portMappings,
     ...(options.netnsPath ? { netnsPath: options.netnsPath } : {}),
     ...(options.ip ? { ip: options.ip } : {}),
+    ...(options.dns ? { dns: options.dns } : {}),
     hostNetwork: options.hostNetwork,
   };
 }

@@ -3,6 +3,7 @@ import type { ApiClient } from '../../client/ApiClient.js';
 import type { PodNetwork } from '../../kernel/contracts/network.js';
 import type { RuntimeAdapter } from '../../kernel/contracts/runtime.js';
 import type { AgentEvents } from '../events.js';
+import type { ClusterDns } from './dns.js';
 import type { ProbeManager } from '../probes/ProbeManager.js';
 import type { AgentHooks, AgentLogger, AgentTiming } from '../types.js';
 
@@ -22,4 +23,8 @@ export interface PodContext {
   allocatable(): Record<string, Quantity>;
   /** Every Service the agent's informer holds. */
   services(): Service[];
+  /** The cluster DNS pods of the ClusterFirst policies use, as known now. */
+  clusterDns(): ClusterDns;
+  /** The node's resolv.conf (the Default policy's, and the search domains ClusterFirst adds). */
+  readonly resolvConf: string;
 }

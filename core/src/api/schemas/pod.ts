@@ -153,6 +153,18 @@ const affinity = strictObject({
   }),
 });
 
+// core/v1 PodDNSConfig: merged into the resolv.conf dnsPolicy gives; with dnsPolicy None it is
+// all there is, so it must name a server.
+const ipAddress = Joi.string().ip({ cidr: 'forbidden' }).messages({ 'string.ip': 'must be an IP address, e.g. 10.96.0.10' });
+const dnsConfig = strictObject({
+  nameservers: Joi.array()
+    .items(ipAddress)
+    .max(3)
+    .when('...dnsPolicy', { is: 'None', then: Joi.array().min(1).required() }),
+  searches: Joi.array().items(Joi.string().hostname()).max(32),
+  options: Joi.array().items(strictObject({ name: requiredStr, value: str })),
+});
+
 export const podSpec = strictObject({
   containers: Joi.array().items(container).min(1).required(),
   initContainers: Joi.array().items(container),
@@ -161,6 +173,7 @@ export const podSpec = strictObject({
   terminationGracePeriodSeconds: nonNegativeInt,
   activeDeadlineSeconds: Joi.number().integer().min(1),
   dnsPolicy: oneOf('ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'),
+  dnsConfig: dnsConfig.when('dnsPolicy', { is: 'None', then: Joi.required() }),
   nodeSelector: stringMap,
   nodeName: str,
   serviceAccountName: str,

@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { ConfigError } from '../kernel/ConfigError.js';
-import { commands } from './commands/index.js';
+import { commandOf } from './args.js';
+import { commands, type CommandEntry } from './commands/index.js';
 import type { CliContext } from './context.js';
 
 const { version } = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 class UsageError extends Error {}
+
+/** The command `args` run, alone; every command when none is named (help, usage errors, completion). */
+function commandsFor(args: readonly string[]): readonly CommandEntry[] {
+  const named = commands.find((c) => c.name === commandOf(args));
+  return named && !args.includes('--get-yargs-completions') ? [named] : commands;
+}
 
 /**
  * Runs the `corral` CLI on `args` (without node and the script); returns the exit code:
@@ -39,7 +46,7 @@ export async function runCli(args: readonly string[], io: Partial<Omit<CliContex
     .fail((message, error) => {
       throw error ?? new UsageError(message);
     });
-  for (const command of commands) cli.command(command(ctx));
+  for (const factory of await Promise.all(commandsFor(args).map((c) => c.load()))) cli.command(factory(ctx));
   try {
     await cli.parseAsync();
     return ctx.exitCode;

@@ -1,18 +1,14 @@
 import type { EffectiveConfig } from './config/layer.js';
 import { createCorralHooks, type CorralHooks } from './hooks.js';
-import type { LoadedPlugin } from './plugins/load.js';
+import type { LoadedPlugin, SkippedPlugin } from './plugins/load.js';
 import { ComponentRegistry } from './registries/ComponentRegistry.js';
 import { ControllerRegistry } from './registries/ControllerRegistry.js';
 import { ResourceRegistry } from './registries/ResourceRegistry.js';
 import { SchedulerPluginRegistry } from './registries/SchedulerPluginRegistry.js';
+import type { Role } from './roles.js';
 import type { SchedulerProfile } from './scheduler/profiles.js';
 
-/**
- * What a process runs: `server` (API server, controllers, scheduler), `agent` (node agent and
- * service proxy) or `all` of them (`corral up`).
- */
-export type Role = 'server' | 'agent' | 'all';
-export const ROLES: readonly Role[] = ['server', 'agent', 'all'];
+export { ROLES, type Role } from './roles.js';
 
 /**
  * The kernel of one Corral process (webpack's Compiler): its hooks, declared in one place and
@@ -35,8 +31,10 @@ export class Corral {
   constructor(
     readonly role: Role,
     readonly config: EffectiveConfig = emptyConfig(),
-    /** The plugins of the config, in list order, including those not applied in this role. */
+    /** The plugins imported, in list order, including those whose code declares roles without this one. */
     readonly plugins: readonly LoadedPlugin[] = [],
+    /** The plugins not imported at all: their package.json declares roles without this one. */
+    readonly skippedPlugins: readonly SkippedPlugin[] = [],
   ) {}
 
   /** Whether this process runs the server's components or the agent's. */

@@ -29,10 +29,12 @@ export async function createCorral(options: CreateCorralOptions): Promise<Corral
 /** `createCorral` for a config already loaded. */
 export async function bootCorral(loaded: LoadedConfig, role: Role): Promise<Corral> {
   const problems = new Problems(loaded.sources);
-  const plugins = await loadPlugins(loaded.config.plugins, problems);
+  // Plugins whose package.json excludes this role are never imported: an agent does not load the
+  // server's controllers.
+  const { loaded: plugins, skipped } = await loadPlugins(loaded.config.plugins, problems, role);
   problems.throwIfAny();
 
-  const corral = new Corral(role, loaded.config, plugins);
+  const corral = new Corral(role, loaded.config, plugins, skipped);
   for (const plugin of plugins) {
     if (!appliesIn(plugin, role)) continue;
     try {

@@ -31,8 +31,8 @@ export type { EffectiveConfig, EffectivePluginEntry, EffectiveProfile, Effective
 export type { ConfigPath, Origin } from './config/paths.js';
 
 export type { CorralPlugin, CorralPluginClass } from './plugins/plugin.js';
-export type { LoadedPlugin } from './plugins/load.js';
-export type { PluginSource } from './plugins/resolve.js';
+export type { LoadedPlugin, SkippedPlugin } from './plugins/load.js';
+export type { PluginManifest, PluginSource } from './plugins/resolve.js';
 
 export { ResourceRegistry } from './registries/ResourceRegistry.js';
 export { ControllerRegistry } from './registries/ControllerRegistry.js';

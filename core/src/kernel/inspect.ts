@@ -24,6 +24,8 @@ export interface PluginReport {
   readonly options: unknown;
   /** False when the plugin declares roles that exclude this process's role. */
   readonly applied: boolean;
+  /** False when its package.json's roles exclude this role, so its code was not even imported. */
+  readonly loaded: boolean;
   readonly roles?: readonly Role[];
   readonly taps: readonly TapReport[];
   readonly registered: {
@@ -57,6 +59,7 @@ export function describeCorral(corral: Corral): CorralReport {
     source: p.source,
     options: p.options,
     applied: appliesIn(p, corral.role),
+    loaded: true,
     ...(p.roles ? { roles: p.roles } : {}),
     taps: taps.get(p.name) ?? [],
     registered: {
@@ -77,6 +80,23 @@ export function describeCorral(corral: Corral): CorralReport {
         .map((c) => `${c.name} (${(c.roles ?? ['server']).join(', ')})`),
     },
   }));
+  for (const p of corral.skippedPlugins) {
+    plugins.push({
+      name: p.entry,
+      entry: p.entry,
+      configuredAt: `${p.origin.file}: ${formatPath(p.origin.path)}`,
+      source: p.source,
+      options: p.options,
+      applied: false,
+      loaded: false,
+      roles: p.roles,
+      taps: [],
+      registered: { resources: [], controllers: [], schedulerPlugins: [], components: [] },
+    });
+  }
+  // In the config's order, loaded or not.
+  const order = corral.config.plugins.map((e) => e.name);
+  plugins.sort((a, b) => order.indexOf(a.entry) - order.indexOf(b.entry));
   const schedulerProfiles = [...corral.schedulerProfiles.values()].map((profile) => ({
     name: profile.name,
     enabled: Object.fromEntries(EXTENSION_POINTS.filter((pt) => profile.enabled[pt].length > 0).map((pt) => [pt, profile.enabled[pt]])),

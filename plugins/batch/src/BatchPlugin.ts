@@ -1,4 +1,4 @@
-import type { CorralPlugin } from '@corral/core';
+import type { CorralPlugin } from '@corral/core/kernel';
 import { cronJobController } from './cronjob/CronJobController.js';
 import { jobController } from './job/JobController.js';
 import { batchOptionsSchema, type BatchOptions } from './options.js';

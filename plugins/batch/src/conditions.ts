@@ -1,5 +1,5 @@
 // The conditions of a Job: Complete and Failed end it; Suspended says why nothing runs.
-import type { Condition, Job } from '@corral/core';
+import type { Condition, Job } from '@corral/core/api';
 import { fromTimestamp } from './time.js';
 
 export type JobConditionType = 'Complete' | 'Failed' | 'Suspended';

@@ -1,7 +1,8 @@
 // The kinds the batch controllers read and write, as the client and the informers name them.
-import type { KindRef, ResourceRef } from '@corral/core';
+import type { KindRef } from '@corral/core/kernel';
+import type { ResourceRef } from '@corral/core/client';
 
-export { PODS } from '@corral/core';
+export { PODS } from '@corral/core/client';
 
 export const POD_KIND: KindRef = { apiVersion: 'v1', kind: 'Pod' };
 export const JOB_KIND: KindRef = { apiVersion: 'batch/v1', kind: 'Job' };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import type { ComponentContext, CorralPlugin, Endpoints, KindRef, RunningComponent, Service } from '@corral/core';
+import type { ComponentContext, CorralPlugin, KindRef, RunningComponent } from '@corral/core/kernel';
+import type { Endpoints, Service } from '@corral/core/api';
 import Joi from 'joi';
 import { DnsServer } from './DnsServer.js';
 import { publishDnsService } from './publish.js';

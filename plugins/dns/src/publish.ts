@@ -1,6 +1,7 @@
 // The cluster DNS's own Service: kube-system/kube-dns on a fixed ClusterIP (what pods'
 // resolv.conf names), with hand-written Endpoints pointing at where this server listens.
-import type { ApiClient, ApiObject, Endpoints, Service } from '@corral/core';
+import type { ApiClient } from '@corral/core/client';
+import type { ApiObject, Endpoints, Service } from '@corral/core/api';
 
 export const DNS_SERVICE = { namespace: 'kube-system', name: 'kube-dns' };
 

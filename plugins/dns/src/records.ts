@@ -3,7 +3,7 @@
 //   <host>.<svc>.<ns>.svc.<domain>     A: a headless Service's endpoint with that hostname (or dashed IP)
 //   _<port>._<proto>.<svc>.<ns>.svc... SRV: the named port, to the Service (or each endpoint, headless)
 //   <a-b-c-d>.<ns>.pod.<domain>        A: a.b.c.d
-import type { EndpointAddress, Endpoints, Service } from '@corral/core';
+import type { EndpointAddress, Endpoints, Service } from '@corral/core/api';
 import { RCODE, TYPE, type Answer, type Question, type ResourceRecord } from './wire.js';
 
 export interface ClusterView {

@@ -3,14 +3,9 @@
 // - one with some owners gone keeps the others and loses the references to the gone ones;
 // - an owner deleted with `foregroundDeletion` has its dependents deleted and goes once none
 //   that block it remain; one deleted with `orphan` first has its dependents let go.
-import {
-  cacheKey,
-  isApiError,
-  type ApiObject,
-  type ControllerRegistration,
-  type PropagationPolicy,
-  type ReconcileContext,
-} from '@corral/core';
+import { cacheKey, type PropagationPolicy } from '@corral/core/client';
+import { isApiError, type ApiObject } from '@corral/core/api';
+import type { ControllerRegistration, ReconcileContext } from '@corral/core/kernel';
 import { AbsentOwners } from './AbsentOwners.js';
 import { dependentsOf, FOREGROUND_FINALIZER, hasDependents, hasFinalizer, keysFor, ORPHAN_FINALIZER } from './graph.js';
 import type { GcKind, KindTable } from './KindTable.js';

@@ -1,6 +1,7 @@
 // The kinds the garbage collector looks after, found by what an ownerReference names: the
 // group of its apiVersion and its kind (any version of a kind is the same object).
-import { apiVersionOf, parseApiVersion, type KindRef, type OwnerReference, type ResourceDefinition } from '@corral/core';
+import { apiVersionOf, parseApiVersion, type OwnerReference, type ResourceDefinition } from '@corral/core/api';
+import type { KindRef } from '@corral/core/kernel';
 
 export interface GcKind {
   readonly def: ResourceDefinition;

@@ -1,5 +1,7 @@
 // The ownership graph, read from the shared informers' `ownerUid` indexes: no scans per event.
-import { cacheKey, type ApiObject, type OwnerReference, type SharedInformers } from '@corral/core';
+import { cacheKey } from '@corral/core/client';
+import type { ApiObject, OwnerReference } from '@corral/core/api';
+import type { SharedInformers } from '@corral/core/kernel';
 import { KindTable, type GcKind } from './KindTable.js';
 
 export const ORPHAN_FINALIZER = 'orphan';

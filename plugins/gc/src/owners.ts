@@ -1,7 +1,8 @@
 // Sorting a dependent's owner references the way Kubernetes' garbage collector does: solid
 // (the owner exists), dangling (it does not: confirmed by a GET before anything is deleted) and
 // waiting (it is being deleted in the foreground, waiting for its dependents).
-import { isApiError, type ApiObject, type OwnerReference, type ReconcileContext } from '@corral/core';
+import { isApiError, type ApiObject, type OwnerReference } from '@corral/core/api';
+import type { ReconcileContext } from '@corral/core/kernel';
 import type { AbsentOwners } from './AbsentOwners.js';
 import { FOREGROUND_FINALIZER, hasFinalizer, ownerKey } from './graph.js';
 import type { KindTable } from './KindTable.js';

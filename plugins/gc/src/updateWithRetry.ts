@@ -1,6 +1,7 @@
 // Read-modify-write with optimistic concurrency: on a conflict, read the object again and
 // re-apply the change, so the collector's small edits never overwrite someone else's.
-import { isApiError, type ApiObject, type ReconcileContext, type ResourceDefinition } from '@corral/core';
+import { isApiError, type ApiObject, type ResourceDefinition } from '@corral/core/api';
+import type { ReconcileContext } from '@corral/core/kernel';
 
 const ATTEMPTS = 5;
 

@@ -2,7 +2,8 @@
 // kube-controller-manager's node IPAM does), through a merge patch of the Node. Subnets handed
 // out but not yet seen in the cache are remembered, so two nodes registering together never
 // get the same one.
-import type { ControllerRegistration, KindRef, Node, ReconcileContext } from '@corral/core';
+import type { ControllerRegistration, KindRef, ReconcileContext } from '@corral/core/kernel';
+import type { Node } from '@corral/core/api';
 import type { SubnetAllocator } from './SubnetAllocator.js';
 
 const NODE: KindRef = { apiVersion: 'v1', kind: 'Node' };

@@ -1,7 +1,7 @@
 // Node subnets carved from the cluster CIDR: the lowest free one for each new node. What is in
 // use is read back from the nodes themselves (spec.podCIDR), so the store is the only record and
 // a deleted node's subnet is free again once its Node is gone.
-import { addressAt, parseIpv4, parseIpv4Cidr, type Ipv4Range } from '@corral/core';
+import { addressAt, parseIpv4, parseIpv4Cidr, type Ipv4Range } from '@corral/core/net';
 
 export class SubnetAllocator {
   readonly cluster: Ipv4Range & { readonly prefix: number };

@@ -1,4 +1,5 @@
-import { builtinResources, type CorralPlugin } from '@corral/core';
+import { builtinResources } from '@corral/core/api';
+import type { CorralPlugin } from '@corral/core/kernel';
 
 export const PLUGIN_NAME = 'ResourcesPlugin';
 

@@ -1,4 +1,4 @@
-import { scheduleError, schedulerHandle, type SchedulerPluginFactory } from '@corral/core';
+import { scheduleError, schedulerHandle, type SchedulerPluginFactory } from '@corral/core/kernel';
 import * as names from './names.js';
 
 /** Writes the binding through the scheduler's Binder (the API's pods/binding). */

@@ -1,4 +1,4 @@
-import { unresolvable, type SchedulerPluginFactory } from '@corral/core';
+import { unresolvable, type SchedulerPluginFactory } from '@corral/core/kernel';
 import * as names from './names.js';
 
 export const ERR_REASON_NODE_NAME = "node(s) didn't match the requested node name";

@@ -1,4 +1,5 @@
-import { podResources, unschedulable, type HostPort, type SchedulerPluginFactory } from '@corral/core';
+import { podResources, type HostPort } from '@corral/core/scheduler';
+import { unschedulable, type SchedulerPluginFactory } from '@corral/core/kernel';
 import * as names from './names.js';
 
 export const ERR_REASON_PORTS = "node(s) didn't have free ports for the requested pod ports";

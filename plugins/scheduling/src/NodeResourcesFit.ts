@@ -1,5 +1,6 @@
 import Joi from 'joi';
-import { MAX_NODE_SCORE, podResources, unschedulable, type NodeInfo, type PodResources, type SchedulerPluginFactory } from '@corral/core';
+import { MAX_NODE_SCORE, unschedulable, type NodeInfo, type SchedulerPluginFactory } from '@corral/core/kernel';
+import { podResources, type PodResources } from '@corral/core/scheduler';
 import * as names from './names.js';
 
 export interface ResourceWeight {

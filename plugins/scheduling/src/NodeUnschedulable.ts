@@ -1,4 +1,4 @@
-import { unresolvable, type SchedulerPluginFactory } from '@corral/core';
+import { unresolvable, type SchedulerPluginFactory } from '@corral/core/kernel';
 import * as names from './names.js';
 import { tolerated, UNSCHEDULABLE_TAINT } from './taints.js';
 

@@ -1,13 +1,6 @@
-import {
-  controllerUid,
-  MAX_NODE_SCORE,
-  schedulerHandle,
-  selectorFromSet,
-  type NodeInfo,
-  type Pod,
-  type SchedulerPluginFactory,
-  type Selector,
-} from '@corral/core';
+import { controllerUid } from '@corral/core/scheduler';
+import { MAX_NODE_SCORE, schedulerHandle, type NodeInfo, type SchedulerPluginFactory } from '@corral/core/kernel';
+import { selectorFromSet, type Pod, type Selector } from '@corral/core/api';
 import * as names from './names.js';
 import { requiredNodeMatcher } from './node-selector.js';
 

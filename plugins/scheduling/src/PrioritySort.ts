@@ -1,4 +1,4 @@
-import type { QueuedPodInfo, SchedulerPluginFactory } from '@corral/core';
+import type { QueuedPodInfo, SchedulerPluginFactory } from '@corral/core/kernel';
 import * as names from './names.js';
 
 /** Higher spec.priority first; equal priorities in the order they entered the queue. */

@@ -1,4 +1,4 @@
-import type { CorralPlugin, SchedulerPluginFactory } from '@corral/core';
+import type { CorralPlugin, SchedulerPluginFactory } from '@corral/core/kernel';
 import { DefaultBinder } from './DefaultBinder.js';
 import { NodeAffinity } from './NodeAffinity.js';
 import { NodeName } from './NodeName.js';

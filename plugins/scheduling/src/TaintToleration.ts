@@ -1,4 +1,5 @@
-import { unresolvable, type CycleState, type NodeInfo, type Pod, type SchedulerPluginFactory, type Toleration } from '@corral/core';
+import { unresolvable, type CycleState, type NodeInfo, type SchedulerPluginFactory } from '@corral/core/kernel';
+import type { Pod, Toleration } from '@corral/core/api';
 import * as names from './names.js';
 import { defaultNormalizeScore } from './normalize.js';
 import { tolerated } from './taints.js';

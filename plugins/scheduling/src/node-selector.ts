@@ -1,4 +1,4 @@
-import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from '@corral/core';
+import type { Node, NodeSelectorRequirement, NodeSelectorTerm, Pod } from '@corral/core/api';
 
 // Node selector terms compiled to predicates once per pod, so filtering thousands of nodes only
 // reads labels. Semantics are Kubernetes': terms are ORed, a term's expressions and fields are

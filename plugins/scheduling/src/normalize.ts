@@ -1,4 +1,4 @@
-import { MAX_NODE_SCORE, type NodeScore } from '@corral/core';
+import { MAX_NODE_SCORE, type NodeScore } from '@corral/core/kernel';
 
 /**
  * kube-scheduler's DefaultNormalizeScore: scales scores so the highest becomes 100 (integer

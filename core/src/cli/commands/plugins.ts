@@ -1,7 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { ROLES, type Role } from '../../kernel/Corral.js';
-import { createCorral } from '../../kernel/boot.js';
-import { describeCorral, type CorralReport, type PluginReport } from '../../kernel/inspect.js';
+import type { CorralReport, PluginReport } from '../../kernel/inspect.js';
+import { ROLES, type Role } from '../../kernel/roles.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 
 interface PluginsArgs extends GlobalArgs {
@@ -19,6 +18,7 @@ export function pluginsCommand(ctx: CliContext): CommandModule<GlobalArgs, Plugi
         .option('output', { alias: 'o', choices: ['table', 'json'] as const, default: 'table' as const, describe: 'output format' })
         .option('role', { choices: ROLES, default: 'all' as Role, describe: 'load as this process role would' }),
     handler: async (argv) => {
+      const [{ createCorral }, { describeCorral }] = await Promise.all([import('../../kernel/boot.js'), import('../../kernel/inspect.js')]);
       const corral = await createCorral({ role: argv.role, configFile: argv.config });
       const report = describeCorral(corral);
       ctx.stdout.write(argv.output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
@@ -52,7 +52,7 @@ function renderPlugin(p: PluginReport): string[] {
     ...count('component', p.registered.components),
   ];
   return [
-    `${p.name}${p.applied ? '' : `  (not applied: roles ${p.roles?.join(', ')})`}`,
+    `${p.name}${p.applied ? '' : `  (not ${p.loaded ? 'applied' : 'loaded'}: roles ${p.roles?.join(', ')})`}`,
     `  entry:      ${p.entry}  (${p.configuredAt})`,
     `  source:     ${source}`,
     `  options:    ${p.options === undefined ? '(none)' : JSON.stringify(p.options)}`,

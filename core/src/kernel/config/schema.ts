@@ -45,6 +45,10 @@ export interface AgentSettings {
     /** The service data path's name (hooks.proxyDataPath). */
     services?: string;
   };
+  /** The DNS servers pods' resolv.conf names (one IP or several); the kube-dns Service's ClusterIP when unset. */
+  clusterDNS?: string[];
+  /** The cluster's DNS domain, for pods' search path; cluster.local when unset. */
+  clusterDomain?: string;
 }
 
 export interface ServerSettings {
@@ -125,6 +129,9 @@ export const configFileSchema: Joi.ObjectSchema<CorralConfigFile> = Joi.object({
     nodeName: Joi.string(),
     runtime: adapterName,
     network: Joi.object({ pods: adapterName, services: adapterName }),
+    // One IP or a list, as kubelet's clusterDNS.
+    clusterDNS: Joi.array().items(Joi.string().ip({ cidr: 'forbidden' })).min(1).max(3).single(),
+    clusterDomain: Joi.string().hostname(),
   }),
   server: Joi.object({
     listen: Joi.string()

@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Role } from '../Corral.js';
+import { appliesIn, ROLES, type Role } from '../Corral.js';
 import type { Problems } from '../Problems.js';
 import { joiCheck } from '../config/joi-check.js';
 import type { EffectivePluginEntry } from '../config/layer.js';
@@ -24,14 +24,36 @@ export interface LoadedPlugin {
 }
 
 /**
- * Loads every entry of the effective plugin list, in order. Problems are collected, not thrown:
- * the caller stops before applying anything when there are any.
+ * A plugin whose package.json declares roles that exclude this process's: found, never imported
+ * (its options are checked by the processes that load it).
  */
-export async function loadPlugins(entries: readonly EffectivePluginEntry[], problems: Problems): Promise<LoadedPlugin[]> {
+export interface SkippedPlugin {
+  /** The name the config gave (package or path). */
+  readonly entry: string;
+  readonly source: PluginSource;
+  readonly options: unknown;
+  readonly roles: readonly Role[];
+  readonly origin: Origin;
+}
+
+/**
+ * Loads every entry of the effective plugin list, in order, for a process of `role`. Problems
+ * are collected, not thrown: the caller stops before applying anything when there are any.
+ */
+export async function loadPlugins(
+  entries: readonly EffectivePluginEntry[],
+  problems: Problems,
+  role: Role = 'all',
+): Promise<{ loaded: LoadedPlugin[]; skipped: SkippedPlugin[] }> {
   const loaded: LoadedPlugin[] = [];
+  const skipped: SkippedPlugin[] = [];
   for (const entry of entries) {
-    const plugin = await loadOne(entry, problems);
+    const plugin = await loadOne(entry, problems, role);
     if (!plugin) continue;
+    if ('skipped' in plugin) {
+      skipped.push(plugin.skipped);
+      continue;
+    }
     const clash = loaded.find((p) => p.name === plugin.name);
     if (clash) {
       problems.at(
@@ -43,10 +65,10 @@ export async function loadPlugins(entries: readonly EffectivePluginEntry[], prob
     }
     loaded.push(plugin);
   }
-  return loaded;
+  return { loaded, skipped };
 }
 
-async function loadOne(entry: EffectivePluginEntry, problems: Problems): Promise<LoadedPlugin | undefined> {
+async function loadOne(entry: EffectivePluginEntry, problems: Problems, role: Role): Promise<LoadedPlugin | { skipped: SkippedPlugin } | undefined> {
   const configDir = dirname(entry.origin.file);
   const found = resolvePlugin(entry.name, [configDir, CORE_DIR], configDir);
   if (!found.source) {
@@ -59,6 +81,14 @@ async function loadOne(entry: EffectivePluginEntry, problems: Problems): Promise
     return undefined;
   }
   const { file } = found.source;
+  const { manifest } = found;
+  if (typeof manifest === 'string') {
+    problems.at(entry.origin, `plugin "${entry.name}": ${manifest}`, ['name']);
+    return undefined;
+  }
+  if (manifest?.roles && !appliesIn(manifest, role)) {
+    return { skipped: { entry: entry.name, source: found.source, options: entry.options, roles: manifest.roles, origin: entry.origin } };
+  }
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -69,6 +99,16 @@ async function loadOne(entry: EffectivePluginEntry, problems: Problems): Promise
   const definition = pluginFromModule(mod);
   if (typeof definition === 'string') {
     problems.at(entry.origin, `"${entry.name}" (${file}) is not a plugin: ${definition}`, ['name']);
+    return undefined;
+  }
+  // The package.json may narrow where the code is imported, never claim a role the code refuses.
+  const refused = manifest?.roles && definition.roles ? ROLES.filter((r) => appliesIn(manifest, r) && !appliesIn(definition, r)) : [];
+  if (refused.length > 0) {
+    problems.at(
+      entry.origin,
+      `plugin "${entry.name}": its package.json declares roles ${manifest!.roles!.join(', ')} but the plugin declares ${definition.roles!.join(', ')}, so it does nothing in ${refused.join(', ')}; make them agree`,
+      ['name'],
+    );
     return undefined;
   }
   let options: unknown = entry.options;
@@ -89,7 +129,7 @@ async function loadOne(entry: EffectivePluginEntry, problems: Problems): Promise
     problems.at(entry.origin, `plugin "${entry.name}" threw while being constructed: ${describeError(err)}`, ['name']);
     return undefined;
   }
-  return { name: instance.name, entry: entry.name, source: found.source, options, roles: definition.roles, origin: entry.origin, instance };
+  return { name: instance.name, entry: entry.name, source: found.source, options, roles: definition.roles ?? manifest?.roles, origin: entry.origin, instance };
 }
 
 export function describeError(err: unknown): string {

@@ -1,13 +1,24 @@
 import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { ROLES, type Role } from '../roles.js';
 
 /** Where a plugin's code was found. */
 export type PluginSource =
   | { readonly kind: 'package'; readonly package: string; readonly file: string }
   | { readonly kind: 'path'; readonly file: string };
 
+/**
+ * What a plugin's package.json says about it without importing it: `"corral": { "roles": [...] }`
+ * names the process roles it applies in, so processes of other roles never import its code.
+ */
+export interface PluginManifest {
+  readonly roles?: readonly Role[];
+}
+
 export interface Resolution {
   readonly source?: PluginSource;
+  /** From the package.json of the package (or directory) the source was found in, or what is wrong with it. */
+  readonly manifest?: PluginManifest | string;
   /** Every place looked at, in order: the "not found" message lists them all. */
   readonly lookedAt: readonly string[];
   /** Why a place that exists could not be used (a package.json without an entry point, ...). */
@@ -38,13 +49,30 @@ export function resolvePlugin(name: string, packageBases: readonly string[], pat
       if (!existsSync(join(dir, 'package.json'))) continue;
       const file = packageEntry(dir, sub ? `.${sub}` : '.', notes);
       // The real path, as Node imports it (workspaces link packages into node_modules).
-      if (file) return { source: { kind: 'package', package: name, file: realpathSync(file) }, lookedAt, notes, triedPackage: true };
+      if (file) {
+        const manifest = readManifest(dir);
+        return { source: { kind: 'package', package: name, file: realpathSync(file) }, ...(manifest ? { manifest } : {}), lookedAt, notes, triedPackage: true };
+      }
     }
   }
   const path = resolve(pathBase, name);
   lookedAt.push(path);
   const file = pathEntry(path, notes);
-  return { source: file ? { kind: 'path', file } : undefined, lookedAt, notes, triedPackage: bare !== null };
+  const manifest = file && file !== path ? readManifest(path) : undefined;
+  return { source: file ? { kind: 'path', file } : undefined, ...(manifest ? { manifest } : {}), lookedAt, notes, triedPackage: bare !== null };
+}
+
+/** The `corral` field of `dir`'s package.json, or a sentence saying what is wrong with it. */
+function readManifest(dir: string): PluginManifest | string | undefined {
+  const file = join(dir, 'package.json');
+  if (!existsSync(file)) return undefined;
+  const field = (JSON.parse(readFileSync(file, 'utf8')) as { corral?: unknown }).corral;
+  if (field === undefined) return undefined;
+  const roles = (field as { roles?: unknown } | null)?.roles;
+  const valid =
+    typeof field === 'object' && field !== null && (roles === undefined || (Array.isArray(roles) && roles.length > 0 && roles.every((r) => ROLES.includes(r as Role))));
+  if (!valid) return `${file}: "corral" must be an object whose "roles" (when given) lists some of ${ROLES.join(', ')}`;
+  return roles === undefined ? {} : { roles: roles as Role[] };
 }
 
 function candidateDirs(pkg: string, bases: readonly string[]): string[] {

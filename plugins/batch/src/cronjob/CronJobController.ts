@@ -1,16 +1,9 @@
 // The CronJob controller: starts a CronJob's Jobs on schedule (see planCronJob for the rules),
 // carries out the plan through the API and writes the status, then asks to run again just after
 // the next scheduled time. Time comes from ctx.clock, so tests can move it by hand.
-import {
-  deepEqual,
-  isApiError,
-  isControlledBy,
-  type ControllerRegistration,
-  type CronJob,
-  type Job,
-  type ReconcileContext,
-  type ReconcileResult,
-} from '@corral/core';
+import { deepEqual, isApiError, type CronJob, type Job } from '@corral/core/api';
+import { isControlledBy } from '@corral/core/client';
+import type { ControllerRegistration, ReconcileContext, ReconcileResult } from '@corral/core/kernel';
 import { jobFinishedAs } from '../conditions.js';
 import { CRONJOB_KIND, CRONJOBS, JOB_KIND, JOBS } from '../resources.js';
 import { activeRefFor, planCronJob, type ActiveRef, type CronJobPlan } from './planCronJob.js';

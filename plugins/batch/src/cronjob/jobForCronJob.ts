@@ -1,6 +1,7 @@
 // The Job a CronJob starts for one scheduled time. Its name is derived from that time, so a
 // restarted controller that tries the same run again gets "already exists", never a second Job.
-import { newControllerRef, type CronJob, type Job } from '@corral/core';
+import { newControllerRef } from '@corral/core/client';
+import type { CronJob, Job } from '@corral/core/api';
 import { CRONJOB_KIND } from '../resources.js';
 import { toTimestamp } from '../time.js';
 

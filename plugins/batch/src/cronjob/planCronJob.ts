@@ -2,7 +2,7 @@
 // the status (active Jobs, last schedule and success), the Job to start now if any, the Jobs to
 // delete (Replace, history limits), the Events, and when to look again. Kubernetes' rules
 // (pkg/controller/cronjob): concurrencyPolicy, suspend, startingDeadlineSeconds, history limits.
-import type { CronJob, Job } from '@corral/core';
+import type { CronJob, Job } from '@corral/core/api';
 import { jobFinishedAs } from '../conditions.js';
 import type { PlannedEvent } from '../job/planJob.js';
 import { fromTimestamp, toTimestamp } from '../time.js';

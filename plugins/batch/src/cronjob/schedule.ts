@@ -2,7 +2,7 @@
 // macros, spec.timeZone); `@every <duration>` is a fixed interval from the last run, as
 // Kubernetes' cron library has it. The API server checks the syntax at create; this check runs
 // again here so an object that slipped through is reported, not crashed on.
-import { cronScheduleProblem, parseCronSchedule } from '@corral/core';
+import { cronScheduleProblem, parseCronSchedule } from '@corral/core/api';
 import { CronExpressionParser } from 'cron-parser';
 
 /** Past this many missed runs Kubernetes warns (and stops counting). */

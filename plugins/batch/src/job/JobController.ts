@@ -1,16 +1,9 @@
 // The Job controller: runs a Job's Pods to completion (see planJob for the rules). It reads the
 // Job and its Pods from the shared caches, carries out the plan through the API and writes the
 // status; expectations keep a lagging cache from making it create or delete twice.
-import {
-  deepEqual,
-  isApiError,
-  isControlledBy,
-  type ControllerRegistration,
-  type Job,
-  type Pod,
-  type ReconcileContext,
-  type ReconcileResult,
-} from '@corral/core';
+import { deepEqual, isApiError, type Job, type Pod } from '@corral/core/api';
+import { isControlledBy } from '@corral/core/client';
+import type { ControllerRegistration, ReconcileContext, ReconcileResult } from '@corral/core/kernel';
 import { JOB_KIND, JOBS, POD_KIND, PODS } from '../resources.js';
 import type { PodBackoff } from './podBackoff.js';
 import { planJob } from './planJob.js';

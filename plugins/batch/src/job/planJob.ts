@@ -2,7 +2,7 @@
 // to create or delete, the status to write, the Events to record and when to look again. The
 // rules are Kubernetes' (pkg/controller/job): completions, parallelism, backoffLimit,
 // activeDeadlineSeconds, suspend and ttlSecondsAfterFinished.
-import type { Job, JobStatus, Pod } from '@corral/core';
+import type { Job, JobStatus, Pod } from '@corral/core/api';
 import { findCondition, jobFinishTime, jobFinishedAs, withCondition } from '../conditions.js';
 import { fromTimestamp, toTimestamp } from '../time.js';
 import { remainingBackoff, type PodBackoff } from './podBackoff.js';

@@ -1,7 +1,7 @@
 // The delay before the Job controller replaces failed Pods: it doubles with each failure since the
 // last success (10 s, 20 s, 40 s, ... capped at 6 min by default), counted from the last failure.
 // Computed from the Pods alone, so a restarted controller keeps the same pace.
-import type { Pod } from '@corral/core';
+import type { Pod } from '@corral/core/api';
 import { finishTime, isFailed, isSucceeded } from './podState.js';
 
 export interface PodBackoff {

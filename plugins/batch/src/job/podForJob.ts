@@ -1,6 +1,7 @@
 // A Job's Pod, made from its template: the Job's labels (both the batch.kubernetes.io/ names and
 // the short legacy ones, which kubectl and older tools select on) and a controller reference.
-import { JOB_CONTROLLER_UID_LABEL, JOB_NAME_LABEL, newControllerRef, type Job, type Pod } from '@corral/core';
+import { JOB_CONTROLLER_UID_LABEL, JOB_NAME_LABEL, type Job, type Pod } from '@corral/core/api';
+import { newControllerRef } from '@corral/core/client';
 import { JOB_KIND } from '../resources.js';
 
 export const LEGACY_CONTROLLER_UID_LABEL = 'controller-uid';

@@ -1,5 +1,5 @@
 // How the Job controller reads a Pod: active, finished, ready, how often it restarted, when it ended.
-import type { ContainerStatus, Pod } from '@corral/core';
+import type { ContainerStatus, Pod } from '@corral/core/api';
 import { fromTimestamp } from '../time.js';
 
 export function isSucceeded(pod: Pod): boolean {

@@ -1,21 +1,9 @@
 // The endpoints controller: one Endpoints object per Service with a selector, holding the
 // addresses of the Pods it selects. Services without a selector are left alone, so Endpoints
 // written by hand (an external database behind a Service) stay as they are.
-import {
-  deepEqual,
-  isApiError,
-  selectorFromSet,
-  splitKey,
-  type ApiObject,
-  type ControllerRegistration,
-  type Endpoints,
-  type KindRef,
-  type Pod,
-  type ReconcileContext,
-  type ResourceRef,
-  type Service,
-  type SharedInformers,
-} from '@corral/core';
+import { deepEqual, isApiError, selectorFromSet, type ApiObject, type Endpoints, type Pod, type Service } from '@corral/core/api';
+import { splitKey, type ResourceRef } from '@corral/core/client';
+import type { ControllerRegistration, KindRef, ReconcileContext, SharedInformers } from '@corral/core/kernel';
 import { computeSubsets, endpointsLabels } from './subsets.js';
 
 export const SERVICE_KIND: KindRef = { apiVersion: 'v1', kind: 'Service' };
@@ -77,8 +65,18 @@ export async function syncEndpoints(key: string, ctx: ReconcileContext, endpoint
     return;
   }
   if (sameContent(current, wanted)) return;
-  const next: Endpoints = { ...current, metadata: { ...current.metadata, labels: wanted.metadata.labels }, subsets: wanted.subsets };
-  await ctx.client.update(endpointsResource, next, { namespace, signal: ctx.signal });
+  const withWanted = (base: Endpoints): Endpoints => ({ ...base, metadata: { ...base.metadata, labels: wanted.metadata.labels }, subsets: wanted.subsets });
+  try {
+    await ctx.client.update(endpointsResource, withWanted(current), { namespace, signal: ctx.signal });
+  } catch (err) {
+    if (!isApiError(err, 'Conflict')) throw err;
+    // The cache is behind, mostly by this controller's own last write. A rollout changes the
+    // Endpoints several times a second, and a backed-off retry would leave a terminating pod
+    // listed for longer: write on top of the latest instead.
+    const latest = await ctx.client.get<Endpoints>(endpointsResource, name, { namespace, signal: ctx.signal });
+    if (sameContent(latest, wanted)) return;
+    await ctx.client.update(endpointsResource, withWanted(latest), { namespace, signal: ctx.signal });
+  }
 }
 
 async function ignoreNotFound(work: Promise<unknown>): Promise<void> {

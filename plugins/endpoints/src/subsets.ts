@@ -2,7 +2,7 @@
 // picks (Kubernetes' endpoints controller, pure). Addresses are grouped into subsets by their
 // identical port sets and everything is sorted, so equal inputs give equal output and the
 // controller can compare before writing.
-import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from '@corral/core';
+import type { EndpointAddress, EndpointPort, EndpointSubset, Pod, Service, ServicePort } from '@corral/core/api';
 
 /** A pod that belongs in Endpoints at all (Kubernetes' ShouldPodBeInEndpoints). */
 export function podInEndpoints(pod: Pod, includeTerminating: boolean): boolean {

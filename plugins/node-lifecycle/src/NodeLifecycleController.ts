@@ -2,20 +2,12 @@
 // the unreachable taints (not-ready when its agent reports Ready=False); its pods are marked
 // not ready at once, so Services drop them, and evicted once their NoExecute toleration (or
 // the default grace) runs out; the pods of a deleted node are deleted outright. All timing
-// comes from ctx.clock and requeues.
-import {
-  isApiError,
-  type ApiObject,
-  type ControllerRegistration,
-  type KindRef,
-  type Lease,
-  type Node,
-  type Pod,
-  type ReconcileContext,
-  type ReconcileResult,
-  type ResourceRef,
-  type SharedInformers,
-} from '@corral/core';
+// comes from ctx.clock and requeues. When most or all nodes are NotReady at once, nothing is
+// evicted (disruption.ts).
+import { isApiError, type ApiObject, type Lease, type Node, type Pod } from '@corral/core/api';
+import type { ControllerRegistration, KindRef, ReconcileContext, ReconcileResult, SharedInformers } from '@corral/core/kernel';
+import type { ResourceRef } from '@corral/core/client';
+import { clusterHealth, DEFAULT_UNHEALTHY_THRESHOLD, EVICTIONS_PAUSED_REASON, EVICTIONS_RESUMED_REASON, pausedMessage, resumedMessage } from './disruption.js';
 import { lastHeartbeat, markedUnknown, readyCondition, reconciledTaints } from './health.js';
 import { evictionTime } from './tolerations.js';
 
@@ -29,6 +21,11 @@ export const ORPHANED_POD_REASON = 'PodGCOrphaned';
 export interface NodeLifecycleSettings {
   readonly gracePeriodMs: number;
   readonly podEvictionTimeoutSeconds: number;
+  /**
+   * The fraction of NotReady nodes (at least three of them) at which evictions stop, as when
+   * every node is NotReady. Default 0.55, Kubernetes' unhealthyZoneThreshold.
+   */
+  readonly unhealthyThreshold?: number;
   readonly resources: { readonly nodes: ResourceRef; readonly pods: ResourceRef };
 }
 
@@ -49,12 +46,44 @@ function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export async function syncNode(name: string, ctx: ReconcileContext, settings: NodeLifecycleSettings): Promise<ReconcileResult | void> {
+/** What the workers of one controller share. */
+export interface DisruptionState {
+  /** Whether the cluster was in disruption mode at the last look. */
+  disrupted: boolean;
+  /**
+   * When this controller began to watch (ms). As Kubernetes' probe timestamps do, no node is
+   * judged silent before a full grace period from then: after the control plane was away, the
+   * stored heartbeats are old through no fault of the agents, which need a moment to reconnect.
+   */
+  watchingSince?: number;
+}
+
+/**
+ * Whether evictions are paused now; on a change of mode, an event on `node` says so and every
+ * node is synced again (its NoExecute taints removed, or set afresh).
+ */
+function inDisruption(node: Node, ctx: ReconcileContext, settings: NodeLifecycleSettings, state: DisruptionState, now: number): boolean {
+  const threshold = settings.unhealthyThreshold ?? DEFAULT_UNHEALTHY_THRESHOLD;
+  const nodes = ctx.informers.informer<Node>(NODE_KIND).cache.list();
+  const leases = ctx.informers.informer<Lease>(LEASE_KIND).cache;
+  const health = clusterHealth(nodes, (n) => leases.get(`${NODE_LEASE_NAMESPACE}/${n}`), now, settings.gracePeriodMs, threshold, state.watchingSince);
+  if (health.disrupted !== state.disrupted) {
+    state.disrupted = health.disrupted;
+    if (health.disrupted) ctx.events.event(node, 'Warning', EVICTIONS_PAUSED_REASON, pausedMessage(health, threshold));
+    else ctx.events.event(node, 'Normal', EVICTIONS_RESUMED_REASON, resumedMessage(health));
+    for (const other of nodes) if (other.metadata.name !== node.metadata.name) ctx.enqueue(other.metadata.name!);
+  }
+  return health.disrupted;
+}
+
+export async function syncNode(name: string, ctx: ReconcileContext, settings: NodeLifecycleSettings, disruption: DisruptionState = { disrupted: false }): Promise<ReconcileResult | void> {
   let node = ctx.informers.informer<Node>(NODE_KIND).cache.get(name);
   if (!node) return deleteOrphanedPods(name, ctx, settings);
   const lease = ctx.informers.informer<Lease>(LEASE_KIND).cache.get(`${NODE_LEASE_NAMESPACE}/${name}`);
   const now = ctx.clock.now();
-  const expiresAt = lastHeartbeat(node, lease) + settings.gracePeriodMs;
+  disruption.watchingSince ??= now;
+  const disrupted = inDisruption(node, ctx, settings, disruption, now);
+  const expiresAt = Math.max(lastHeartbeat(node, lease), disruption.watchingSince) + settings.gracePeriodMs;
   const silent = now >= expiresAt;
 
   if (silent) {
@@ -62,7 +91,7 @@ export async function syncNode(name: string, ctx: ReconcileContext, settings: No
     if (unknown) node = await ctx.client.updateStatus(settings.resources.nodes, unknown, { signal: ctx.signal });
   }
   const readyStatus = silent ? 'Unknown' : readyCondition(node)?.status;
-  const taints = reconciledTaints(node, readyStatus, iso(now));
+  const taints = reconciledTaints(node, readyStatus, iso(now), !disrupted);
   if (taints) node = await ctx.client.update(settings.resources.nodes, { ...node, spec: { ...node.spec, taints } }, { signal: ctx.signal });
 
   const pods = ctx.informers.informer<Pod>(POD_KIND).cache.byIndex('nodeName', name);
@@ -144,6 +173,7 @@ async function evictPods(node: Node, pods: readonly Pod[], ctx: ReconcileContext
 }
 
 export function nodeLifecycleController(settings: NodeLifecycleSettings): ControllerRegistration {
+  const disruption: DisruptionState = { disrupted: false };
   return {
     name: 'node-lifecycle',
     for: NODE_KIND,
@@ -152,6 +182,6 @@ export function nodeLifecycleController(settings: NodeLifecycleSettings): Contro
       { kind: POD_KIND, keys: podToNode },
     ],
     workers: 2,
-    reconcile: (key, ctx) => syncNode(key, ctx, settings),
+    reconcile: (key, ctx) => syncNode(key, ctx, settings, disruption),
   };
 }

@@ -1,4 +1,4 @@
-import type { CorralPlugin } from '@corral/core';
+import type { CorralPlugin } from '@corral/core/kernel';
 import Joi from 'joi';
 import { nodeLifecycleController } from './NodeLifecycleController.js';
 
@@ -9,6 +9,11 @@ export interface NodeLifecyclePluginOptions {
   nodeMonitorGracePeriodSeconds: number;
   /** How long a pod that does not tolerate a node's NoExecute taint stays before it is evicted. */
   podEvictionTimeoutSeconds: number;
+  /**
+   * Evictions stop while at least this fraction of the nodes (and at least three) are NotReady,
+   * as they do while every node is: Kubernetes' unhealthyZoneThreshold.
+   */
+  unhealthyZoneThreshold: number;
 }
 
 /**
@@ -21,6 +26,7 @@ export const plugin: CorralPlugin<NodeLifecyclePluginOptions> = {
   options: Joi.object<NodeLifecyclePluginOptions>({
     nodeMonitorGracePeriodSeconds: Joi.number().greater(0).default(16),
     podEvictionTimeoutSeconds: Joi.number().min(0).default(5),
+    unhealthyZoneThreshold: Joi.number().greater(0).max(1).default(0.55),
   }),
   apply(corral, options) {
     corral.hooks.registerControllers.tap(PLUGIN_NAME, (registry) => {
@@ -33,6 +39,7 @@ export const plugin: CorralPlugin<NodeLifecyclePluginOptions> = {
         nodeLifecycleController({
           gracePeriodMs: options.nodeMonitorGracePeriodSeconds * 1000,
           podEvictionTimeoutSeconds: options.podEvictionTimeoutSeconds,
+          unhealthyThreshold: options.unhealthyZoneThreshold,
           resources: { nodes, pods },
         }),
       );

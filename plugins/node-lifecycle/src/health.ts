@@ -1,7 +1,7 @@
 // A node's health as its heartbeats tell it (Kubernetes' node lifecycle controller, pure): the
 // newest of its Lease's renewTime and its Ready condition's lastHeartbeatTime decides whether
 // the node is still reporting; its Ready condition then decides the NotReady/Unreachable taints.
-import type { Condition, Lease, Node, Taint } from '@corral/core';
+import type { Condition, Lease, Node, Taint } from '@corral/core/api';
 
 export const UNREACHABLE_TAINT_KEY = 'node.kubernetes.io/unreachable';
 export const NOT_READY_TAINT_KEY = 'node.kubernetes.io/not-ready';
@@ -68,15 +68,16 @@ function wantedKey(status: Condition['status'] | undefined): string | undefined 
 /**
  * The node's taints with this controller's own set to what `readyStatus` calls for (others
  * kept as they are), or undefined when nothing changes. A NoExecute taint keeps its timeAdded,
- * which starts the eviction clocks.
+ * which starts the eviction clocks. Without `noExecute` (a disruption: nothing is evicted) the
+ * NoExecute ones are left off, so their clocks start afresh when it ends.
  */
-export function reconciledTaints(node: Node, readyStatus: Condition['status'] | undefined, now: string): Taint[] | undefined {
+export function reconciledTaints(node: Node, readyStatus: Condition['status'] | undefined, now: string, noExecute = true): Taint[] | undefined {
   const current = node.spec?.taints ?? [];
   const key = wantedKey(readyStatus);
-  const next = current.filter((t) => !MANAGED_TAINT_KEYS.has(t.key) || (t.key === key && (t.effect === 'NoSchedule' || t.effect === 'NoExecute')));
+  const next = current.filter((t) => !MANAGED_TAINT_KEYS.has(t.key) || (t.key === key && (t.effect === 'NoSchedule' || (noExecute && t.effect === 'NoExecute'))));
   if (key) {
     if (!next.some((t) => t.key === key && t.effect === 'NoSchedule')) next.push({ key, effect: 'NoSchedule' });
-    if (!next.some((t) => t.key === key && t.effect === 'NoExecute')) next.push({ key, effect: 'NoExecute', timeAdded: now });
+    if (noExecute && !next.some((t) => t.key === key && t.effect === 'NoExecute')) next.push({ key, effect: 'NoExecute', timeAdded: now });
   }
   const same = next.length === current.length && next.every((t, i) => t === current[i]);
   return same ? undefined : next;

@@ -3,7 +3,8 @@
 export { plugin, PLUGIN_NAME } from './NodeLifecyclePlugin.js';
 export type { NodeLifecyclePluginOptions } from './NodeLifecyclePlugin.js';
 export { nodeLifecycleController, syncNode, EVICTION_REASON, ORPHANED_POD_REASON, LEASE_KIND, NODE_KIND, NODE_LEASE_NAMESPACE, POD_KIND } from './NodeLifecycleController.js';
-export type { NodeLifecycleSettings } from './NodeLifecycleController.js';
+export type { DisruptionState, NodeLifecycleSettings } from './NodeLifecycleController.js';
+export { clusterHealth, isDisrupted, DEFAULT_UNHEALTHY_THRESHOLD, EVICTIONS_PAUSED_REASON, EVICTIONS_RESUMED_REASON, type ClusterHealth } from './disruption.js';
 export {
   lastHeartbeat,
   markedUnknown,

@@ -1,7 +1,7 @@
 // When a pod on a node with NoExecute taints must go (Kubernetes' taint manager): at once
 // after a grace when it tolerates none of them, after its tolerationSeconds when it does, and
 // never when a toleration has no tolerationSeconds.
-import { toleratesTaint, type Pod, type Taint } from '@corral/core';
+import { toleratesTaint, type Pod, type Taint } from '@corral/core/api';
 
 export { toleratesTaint };
 

@@ -3,7 +3,9 @@
 // are, and settles them by looking at the cache on each sync, so it depends on no event handler:
 // a create is seen once the object is in the cache or the cache has passed the revision that
 // created it (then it was deleted again); a delete once the object is gone or terminating.
-import { cacheKey, Expectations, type ApiObject, type Clock, type ObjectCache } from '@corral/core';
+import { cacheKey, Expectations, type ObjectCache } from '@corral/core/client';
+import type { ApiObject } from '@corral/core/api';
+import type { Clock } from '@corral/core/scheduler';
 
 interface Pending {
   creates: Map<string, string | undefined>;

@@ -1,6 +1,6 @@
 // The plugin: registers the ReplicationController, ReplicaSet and Deployment controllers.
 import Joi from 'joi';
-import type { CorralPlugin, ReconcileContext } from '@corral/core';
+import type { CorralPlugin, ReconcileContext } from '@corral/core/kernel';
 import { deploymentController } from './deployment/DeploymentController.js';
 import { InFlight } from './InFlight.js';
 import { REPLICA_SET, REPLICATION_CONTROLLER, replicaController } from './replicas/ReplicaController.js';

@@ -2,7 +2,9 @@
 // Orphans that match are adopted (it becomes their controller); objects it controls that stopped
 // matching are released (the seed's "changing the label takes the pod out of the RC"); objects
 // another controller manages are never touched.
-import { ApiError, controllerRefOf, newControllerRef, type ApiClient, type ApiObject, type KindRef, type ResourceRef, type Selector } from '@corral/core';
+import { ApiError, type ApiObject, type Selector } from '@corral/core/api';
+import { controllerRefOf, newControllerRef, type ApiClient, type ResourceRef } from '@corral/core/client';
+import type { KindRef } from '@corral/core/kernel';
 
 export interface Claim<T> {
   owned: T[];

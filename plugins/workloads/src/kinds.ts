@@ -1,6 +1,7 @@
 // The kinds this plugin reconciles, and the annotations and labels Kubernetes' controllers use
 // on them (kubectl reads the same ones).
-import type { KindRef, ResourceRef } from '@corral/core';
+import type { KindRef } from '@corral/core/kernel';
+import type { ResourceRef } from '@corral/core/client';
 
 export const POD_KIND: KindRef = { apiVersion: 'v1', kind: 'Pod' };
 export const RC_KIND: KindRef = { apiVersion: 'v1', kind: 'ReplicationController' };

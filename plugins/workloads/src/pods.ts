@@ -1,5 +1,5 @@
 // How a controller reads a Pod's state: active, ready, available.
-import type { Pod } from '@corral/core';
+import type { Pod } from '@corral/core/api';
 
 /** Counts toward replicas: not finished and not being deleted. */
 export function isPodActive(pod: Pod): boolean {

@@ -1,7 +1,7 @@
 // Which pods go first when a controller scales down, in Kubernetes' order: the ones whose loss
 // costs least. Unscheduled before scheduled, pending before running, not ready before ready,
 // ready for less time before longer, more restarts before fewer, newer before older.
-import type { Pod } from '@corral/core';
+import type { Pod } from '@corral/core/api';
 import { readySince } from './pods.js';
 
 const PHASE_RANK: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };

@@ -1,6 +1,8 @@
 // The Deployment controller's registration: which changes bring a Deployment to the queue, and
 // the choice of what one sync does.
-import { controllerRefOf, labelSelectorAsSelector, type ControllerRegistration, type Deployment, type ReconcileContext, type ReconcileResult, type ReplicaSet } from '@corral/core';
+import { controllerRefOf } from '@corral/core/client';
+import { labelSelectorAsSelector, type Deployment, type ReplicaSet } from '@corral/core/api';
+import type { ControllerRegistration, ReconcileContext, ReconcileResult } from '@corral/core/kernel';
 import { claimObjects } from '../claim.js';
 import { DEPLOYMENT_KIND, POD_KIND, REPLICA_SETS, RS_KIND } from '../kinds.js';
 import { DeploymentSync } from './DeploymentSync.js';

@@ -1,6 +1,8 @@
 // One sync of one Deployment: find or make the ReplicaSet of its template, move replicas from
 // the old ReplicaSets to it as the strategy allows, and report the status.
-import { ApiError, isControlledBy, newControllerRef, type Deployment, type ReconcileContext, type ReconcileResult, type ReplicaSet } from '@corral/core';
+import { ApiError, type Deployment, type ReplicaSet } from '@corral/core/api';
+import { isControlledBy, newControllerRef } from '@corral/core/client';
+import type { ReconcileContext, ReconcileResult } from '@corral/core/kernel';
 import {
   CHANGE_CAUSE_ANNOTATION,
   DEPLOYMENT_KIND,

@@ -1,6 +1,6 @@
 // maxSurge and maxUnavailable: ints or percentages of the desired replicas, rounded as
 // Kubernetes rounds them (surge up, unavailable down, so neither bound is ever exceeded).
-import type { DeploymentStrategy, IntOrString } from '@corral/core';
+import type { DeploymentStrategy, IntOrString } from '@corral/core/api';
 
 export function scaledValue(value: IntOrString | undefined, total: number, roundUp: boolean, field = 'value'): number {
   if (value === undefined) return 0;

@@ -2,7 +2,8 @@
 // same template gives the same hash in every process and after every restart, so the controller
 // finds its ReplicaSet again instead of making a second one. The collision count, when set, is
 // part of the input so a clash with a foreign ReplicaSet of that name gives a new name.
-import type { PodTemplateSpec } from '@corral/core';
+import type { PodTemplateSpec } from '@corral/core/api';
+import { withoutEmpty } from './semantic.js';
 
 /** JSON with object keys sorted, so equal templates give equal text whatever the key order. */
 export function canonicalJson(value: unknown): string {
@@ -35,8 +36,9 @@ function safeEncode(text: string): string {
   return out;
 }
 
+/** Empty values count as absent, so both spellings of one template get one hash (see semantic.ts). */
 export function podTemplateHash(template: PodTemplateSpec, collisionCount?: number): string {
-  let input = canonicalJson(template);
+  let input = canonicalJson(withoutEmpty(template));
   if (collisionCount !== undefined && collisionCount > 0) input += `#${collisionCount}`;
   return safeEncode(String(fnv1a32(input)));
 }

@@ -1,21 +1,19 @@
 // Revisions: which ReplicaSet holds the Deployment's current template, how revisions are
 // numbered, and which old ReplicaSets the history limit lets go.
-import { deepEqual, type Deployment, type PodTemplateSpec, type ReplicaSet } from '@corral/core';
+import { deepEqual, type Deployment, type PodTemplateSpec, type ReplicaSet } from '@corral/core/api';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../kinds.js';
+import { withoutEmpty } from './semantic.js';
 
 function withoutHash(template: PodTemplateSpec | undefined): unknown {
-  if (!template) return template;
+  if (!template?.metadata?.labels?.[POD_TEMPLATE_HASH_LABEL]) return template;
   const copy = structuredClone(template);
-  if (copy.metadata?.labels) {
-    delete copy.metadata.labels[POD_TEMPLATE_HASH_LABEL];
-    if (Object.keys(copy.metadata.labels).length === 0) delete copy.metadata.labels;
-  }
-  if (copy.metadata && Object.keys(copy.metadata).length === 0) delete copy.metadata;
+  delete copy.metadata!.labels![POD_TEMPLATE_HASH_LABEL];
   return copy;
 }
 
+/** Equal templates but for the pod-template-hash label, empty values counting as absent. */
 export function sameTemplateIgnoringHash(a: PodTemplateSpec | undefined, b: PodTemplateSpec | undefined): boolean {
-  return deepEqual(withoutHash(a), withoutHash(b));
+  return deepEqual(withoutEmpty(withoutHash(a)), withoutEmpty(withoutHash(b)));
 }
 
 export function revisionOf(obj: { metadata: { annotations?: Record<string, string> } }): number {

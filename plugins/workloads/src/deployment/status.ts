@@ -1,5 +1,5 @@
 // A Deployment's status and its Available and Progressing conditions, from its ReplicaSets.
-import { deepEqual, type Condition, type Deployment, type DeploymentStatus, type ReplicaSet } from '@corral/core';
+import { deepEqual, type Condition, type Deployment, type DeploymentStatus, type ReplicaSet } from '@corral/core/api';
 import { resolveFenceposts } from './fenceposts.js';
 
 export const PROGRESSING = 'Progressing';

@@ -6,15 +6,12 @@ import {
   Selector,
   selectorFromSet,
   type ApiObject,
-  type ControllerRegistration,
-  type KindRef,
   type Pod,
-  type ReconcileContext,
-  type ReconcileResult,
   type ReplicaSet,
   type ReplicationController,
-  type ResourceRef,
-} from '@corral/core';
+} from '@corral/core/api';
+import type { ControllerRegistration, KindRef, ReconcileContext, ReconcileResult } from '@corral/core/kernel';
+import type { ResourceRef } from '@corral/core/client';
 import { claimObjects } from '../claim.js';
 import { InFlight } from '../InFlight.js';
 import { POD_KIND, PODS, RC_KIND, REPLICA_SETS, REPLICATION_CONTROLLERS, RS_KIND } from '../kinds.js';

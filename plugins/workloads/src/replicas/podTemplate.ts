@@ -1,5 +1,7 @@
 // A pod made from a controller's template, owned by it.
-import { newControllerRef, type ApiObject, type KindRef, type Pod, type PodTemplateSpec } from '@corral/core';
+import { newControllerRef } from '@corral/core/client';
+import type { ApiObject, Pod, PodTemplateSpec } from '@corral/core/api';
+import type { KindRef } from '@corral/core/kernel';
 
 // Room for the 5 random characters generateName adds, within a 63-character name.
 const MAX_PREFIX = 58;

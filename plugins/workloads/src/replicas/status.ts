@@ -1,5 +1,5 @@
 // The status a ReplicaSet or ReplicationController reports, from the pods it manages.
-import { deepEqual, type Condition, type Pod, type ReplicaStatus } from '@corral/core';
+import { deepEqual, type Condition, type Pod, type ReplicaStatus } from '@corral/core/api';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../pods.js';
 
 export const REPLICA_FAILURE = 'ReplicaFailure';

@@ -67,7 +67,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   };
   const changed = () => {
     dirty = true;
-    if (!syncing) schedule(batchMs);
+    // A sync already due stays due: a steady stream of changes (a rollout, many nodes' pods
+    // turning ready) must not keep pushing it back. A change during a backoff after a failed
+    // sync brings the retry forward.
+    if (syncing || (timer && failures === 0)) return;
+    schedule(batchMs);
   };
 
   const sync = async () => {

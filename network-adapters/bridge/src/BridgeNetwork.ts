@@ -4,7 +4,8 @@
 // addresses on this machine, and other nodes' pods through the overlay.
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { addressAt, IpError, ip, ipBatch, linkExists, parseIpv4Cidr, type Ipv4Range, type PodNetwork, type PodNetworkAttachment, type PodNetworkStatus } from '@corral/core';
+import { addressAt, IpError, ip, ipBatch, linkExists, parseIpv4Cidr, type Ipv4Range } from '@corral/core/net';
+import type { PodNetwork, PodNetworkAttachment, PodNetworkStatus } from '@corral/core/kernel';
 import { Ipam } from './Ipam.js';
 
 export interface BridgeOptions {
@@ -68,6 +69,7 @@ export class BridgeNetwork implements PodNetwork {
         ['link set lo up', `address replace ${address}/${this.range.prefix} dev eth0`, 'link set eth0 up', `route replace default via ${this.gateway} dev eth0`],
         netns,
       );
+      await this.pointNeighbourAt(address, netns);
     } catch (err) {
       await this.teardown(pod).catch(() => undefined);
       throw new Error(`setting up the network of pod ${pod.namespace}/${pod.name}: ${err instanceof Error ? err.message : String(err)}`);
@@ -82,6 +84,9 @@ export class BridgeNetwork implements PodNetwork {
       if (!/No such file|not found|Invalid argument/i.test(err.stderr)) throw err;
     });
     if (await linkExists(hostVeth, this.options.nodeNetns)) await this.ip(['link', 'del', hostVeth]).catch(() => undefined);
+    const address = await this.ipam.addressOf(pod.uid);
+    // The node would otherwise keep sending to this pod's MAC when the address is leased again.
+    if (address) await this.ip(['neigh', 'del', address, 'dev', this.options.bridge]).catch(() => undefined);
     await this.ipam.release(pod.uid);
   }
 
@@ -97,6 +102,18 @@ export class BridgeNetwork implements PodNetwork {
   /** The uids holding addresses now (for an agent's orphan cleanup). */
   async leasedPods(): Promise<string[]> {
     return [...(await this.ipam.leases()).values()];
+  }
+
+  /**
+   * Points the node's neighbour (ARP) entry for `address` at the pod's own MAC: an entry left by
+   * an earlier pod on the same address still names that pod's MAC, and the node's packets to the
+   * new pod go nowhere until the entry fails its probes (tens of seconds).
+   */
+  private async pointNeighbourAt(address: string, netns: string): Promise<void> {
+    const link = await ip(['-n', netns, '-o', 'link', 'show', 'eth0']);
+    const mac = /link\/ether ([0-9a-f:]{17})/.exec(link)?.[1];
+    if (!mac) throw new Error(`no MAC address on eth0 in ${netns}: ${link.trim()}`);
+    await this.ip(['neigh', 'replace', address, 'lladdr', mac, 'dev', this.options.bridge, 'nud', 'reachable']);
   }
 
   private async ensureBridge(): Promise<void> {

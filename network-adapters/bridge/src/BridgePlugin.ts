@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CorralPlugin } from '@corral/core';
+import type { CorralPlugin } from '@corral/core/kernel';
 import Joi from 'joi';
 import { BridgeNetwork } from './BridgeNetwork.js';
 import { writeCniConfig } from './cni.js';

@@ -3,7 +3,7 @@
 // and the node's subnet, without NAT).
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addressAt, parseIpv4Cidr } from '@corral/core';
+import { addressAt, parseIpv4Cidr } from '@corral/core/net';
 
 export interface CniConfigOptions {
   readonly bridge: string;

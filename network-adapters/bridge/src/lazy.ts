@@ -1,7 +1,7 @@
 // A pod network whose subnet is not known yet when the agent starts (a new node: node IPAM
 // assigns it after registration). The first setup waits for the subnet, then every call goes to
 // the network made for it.
-import type { PodNetwork, PodNetworkAttachment, PodNetworkContext, PodNetworkStatus } from '@corral/core';
+import type { PodNetwork, PodNetworkAttachment, PodNetworkContext, PodNetworkStatus } from '@corral/core/kernel';
 
 export function withNodeSubnet(ctx: PodNetworkContext, fallback: string | undefined, make: (podCIDR: string) => PodNetwork): PodNetwork {
   const known = ctx.podCIDR ?? fallback;

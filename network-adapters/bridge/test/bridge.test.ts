@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { linkExists } from '@corral/core';
-import { BridgeNetwork, cniConfig, podLinkNames, writeCniConfig } from '../src/index.js';
+import { parseIpv4Cidr } from '@corral/core/net';
+import { BridgeNetwork, cniConfig, Ipam, podLinkNames, writeCniConfig } from '../src/index.js';
 
 // Real namespaces and links (root): a bridge and a subnet of the test's own, pods as network
 // namespaces, traffic only between addresses the test set up.
@@ -87,6 +88,80 @@ test('a full subnet says so, and nothing is left behind by the failed setup', as
   const err = await t.throwsAsync(net.setup(extra));
   t.regex(err!.message, /no free address left in the pod subnet 10\.214\.\d+\.0\/30/);
   t.false(await linkExists(podLinkNames(extra.uid).hostVeth));
+});
+
+/** The node's neighbour entry for `address` on `bridge`, as `ip neigh show` prints it ('' when none). */
+async function neighbour(bridge: string, address: string): Promise<string> {
+  return (await run('ip', ['neigh', 'show', address, 'dev', bridge])).stdout.trim();
+}
+
+async function macOf(netns: string): Promise<string> {
+  const { stdout } = await run('ip', ['-n', netns, '-o', 'link', 'show', 'eth0']);
+  return /link\/ether (\S+)/.exec(stdout)![1]!;
+}
+
+test('a pod on an address just freed is reached from the node at once: the old neighbour entry goes', async (t) => {
+  // A /30 has one pod address, so the second pod must get the first one's.
+  const { net, pod } = await network(t, 30);
+  const bridge = net.options.bridge;
+  // A port that stays on the bridge, as other pods' would: with none the bridge loses its carrier
+  // when the first pod goes, and the kernel flushes its neighbour entries by itself.
+  const keeper = `crlk${randomInt(1e4, 1e5)}`;
+  await run('ip', ['link', 'add', keeper, 'type', 'veth', 'peer', 'name', `${keeper}p`]);
+  t.teardown(async () => void (await run('ip', ['link', 'del', keeper]).catch(() => undefined)));
+  // A fixed bridge MAC, as on a busy node: a bridge that takes a joining port's lower MAC flushes
+  // its neighbour entries, which would hide the stale one at random.
+  await run('ip', ['link', 'add', bridge, 'address', '02:00:5e:00:00:02', 'type', 'bridge']);
+  await run('ip', ['link', 'set', keeper, 'master', bridge, 'up']);
+  await run('ip', ['link', 'set', `${keeper}p`, 'up']);
+  const first = pod('first');
+  const { ip: address } = await net.setup(first);
+  await run('busybox', ['ping', '-c', '1', '-W', '2', address]);
+  t.regex(await neighbour(bridge, address), new RegExp(await macOf(podLinkNames(first.uid).netns)));
+
+  await net.teardown(first);
+  t.is(await neighbour(bridge, address), '', 'teardown flushes the entry for the released address');
+
+  // An entry the flush missed (another agent's teardown, a packet in flight) still names the old MAC.
+  await run('ip', ['neigh', 'replace', address, 'lladdr', '02:00:5e:00:00:01', 'dev', bridge, 'nud', 'reachable']);
+  const second = pod('second');
+  t.is((await net.setup(second)).ip, address);
+  const ping = await run('busybox', ['ping', '-c', '1', '-W', '1', address]).catch((err: { stdout: string }) => err);
+  t.regex(ping.stdout, /1 packets received/);
+  const mac = await macOf(podLinkNames(second.uid).netns);
+  t.regex(await neighbour(bridge, address), new RegExp(`lladdr ${mac}`));
+});
+
+test('leases go round-robin after the last one leased, across restarts, wrapping at the end', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'corral-ipam-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // A /29: .1 is the gateway, .2-.6 for pods.
+  const range = parseIpv4Cidr('10.214.0.0/29');
+  const ipam = new Ipam(dir, range, new Set(['10.214.0.1']));
+  t.is(await ipam.lease('a'), '10.214.0.2');
+  await ipam.release('a');
+  t.is(await ipam.lease('b'), '10.214.0.3', 'the address freed a moment ago waits its turn');
+  t.is(await ipam.lease('b'), '10.214.0.3', 'a pod keeps its lease');
+
+  const restarted = new Ipam(dir, range, new Set(['10.214.0.1']));
+  t.is(await restarted.lease('c'), '10.214.0.4');
+  t.is(await restarted.lease('d'), '10.214.0.5');
+  t.is(await restarted.lease('e'), '10.214.0.6');
+  // Past the end: back to the start, skipping the gateway and what is taken.
+  t.is(await restarted.lease('f'), '10.214.0.2');
+  await restarted.release('d');
+  t.is(await restarted.lease('g'), '10.214.0.5');
+  await t.throwsAsync(restarted.lease('h'), { message: /no free address left in the pod subnet 10\.214\.0\.0\/29/ });
+  t.deepEqual(
+    [...(await restarted.leases())].sort(),
+    [
+      ['10.214.0.2', 'f'],
+      ['10.214.0.3', 'b'],
+      ['10.214.0.4', 'c'],
+      ['10.214.0.5', 'g'],
+      ['10.214.0.6', 'e'],
+    ],
+  );
 });
 
 test('the CNI config for containerd: bridge + host-local on the node subnet, no NAT', async (t) => {

@@ -2,7 +2,7 @@
 // changed, in one iptables-restore; the built-in chains get one jump each into Corral's chains,
 // added once and removed on close. Every so often the whole set is written again, to repair
 // changes made behind its back.
-import type { ProxyDataPath, ServiceTable } from '@corral/core';
+import type { ProxyDataPath, ServiceTable } from '@corral/core/kernel';
 import { chainsWithPrefix, hasRule, run } from './iptables.js';
 import { restorePlan, type RestorePlan } from './restore.js';
 import { chainNames, renderRules, type Chains, type Table } from './rules.js';
@@ -20,6 +20,7 @@ function jumps(prefix: string): { table: Table; chain: string; target: string }[
   return [
     { table: 'nat', chain: 'PREROUTING', target: names.services },
     { table: 'nat', chain: 'OUTPUT', target: names.services },
+    { table: 'nat', chain: 'POSTROUTING', target: names.postrouting },
     { table: 'filter', chain: 'INPUT', target: names.reject },
     { table: 'filter', chain: 'FORWARD', target: names.reject },
     { table: 'filter', chain: 'OUTPUT', target: names.reject },

@@ -3,7 +3,7 @@ export { plugin, PLUGIN_NAME, DATA_PATH } from './IptablesPlugin.js';
 export type { IptablesPluginOptions } from './IptablesPlugin.js';
 export { IptablesProxy } from './IptablesProxy.js';
 export type { IptablesOptions } from './IptablesProxy.js';
-export { renderRules, chainNames } from './rules.js';
+export { renderRules, chainNames, MASQ_MARK } from './rules.js';
 export type { Chains, Rendered, RenderOptions, Table } from './rules.js';
 export { restorePlan } from './restore.js';
 export type { RestorePlan } from './restore.js';

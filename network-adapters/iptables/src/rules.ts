@@ -3,8 +3,11 @@
 // local addresses) and jumps to the service port's chain, which picks an endpoint at random
 // (each with probability 1/remaining) or by ClientIP affinity (the recent module), and the
 // endpoint's chain DNATs. filter: ports with no ready endpoint are rejected at once.
+// Connections that came in through a NodePort are marked and masqueraded on the way out: the
+// endpoint may be on another node, whose reply must come back through this one to be un-DNATed
+// (sent straight to the client, it would carry an address the client never called).
 import { createHash } from 'node:crypto';
-import type { ServiceEntry, ServicePortEntry, ServiceTable } from '@corral/core';
+import type { ServiceEntry, ServicePortEntry, ServiceTable } from '@corral/core/kernel';
 
 export type Table = 'nat' | 'filter';
 
@@ -22,8 +25,17 @@ export interface Rendered {
 }
 
 export function chainNames(prefix: string) {
-  return { services: `${prefix}SERVICES`, nodePorts: `${prefix}NODEPORTS`, reject: `${prefix}REJECT` };
+  return {
+    services: `${prefix}SERVICES`,
+    nodePorts: `${prefix}NODEPORTS`,
+    reject: `${prefix}REJECT`,
+    markMasq: `${prefix}MARK-MASQ`,
+    postrouting: `${prefix}POSTROUTING`,
+  };
 }
+
+/** The packet mark bit that asks for masquerading (kube-proxy's). */
+export const MASQ_MARK = '0x4000';
 
 function hash(text: string): string {
   return createHash('sha256').update(text).digest('base64url').replace(/[-_]/g, 'x').slice(0, 16).toUpperCase();
@@ -52,6 +64,16 @@ export function renderRules(table: ServiceTable, options: RenderOptions): Render
   const nat: Chains = new Map([
     [names.services, []],
     [names.nodePorts, []],
+    [names.markMasq, [`-j MARK --or-mark ${MASQ_MARK}`]],
+    [
+      names.postrouting,
+      [
+        `-m mark ! --mark ${MASQ_MARK}/${MASQ_MARK} -j RETURN`,
+        // Cleared first: a packet re-entering the stack (VXLAN, bridges) must not be masqueraded twice.
+        `-j MARK --xor-mark ${MASQ_MARK}`,
+        `${comment('corral service traffic requiring SNAT')} -j MASQUERADE`,
+      ],
+    ],
   ]);
   const filter: Chains = new Map([[names.reject, []]]);
   const dispatch = nat.get(names.services)!;
@@ -73,7 +95,10 @@ export function renderRules(table: ServiceTable, options: RenderOptions): Render
       }
       const svcChain = `${prefix}SVC-${hash(id)}`;
       for (const a of addresses) dispatch.push(`-d ${a}/32 -p ${proto(port)} -m ${proto(port)} --dport ${port.port} ${comment(id)} -j ${svcChain}`);
-      if (port.nodePort) nodePorts.push(`-p ${proto(port)} -m ${proto(port)} --dport ${port.nodePort} ${comment(id)} -j ${svcChain}`);
+      if (port.nodePort) {
+        const match = `-p ${proto(port)} -m ${proto(port)} --dport ${port.nodePort} ${comment(id)}`;
+        nodePorts.push(`${match} -j ${names.markMasq}`, `${match} -j ${svcChain}`);
+      }
 
       const affinity = entry.sessionAffinity === 'ClientIP' ? (entry.sessionAffinityTimeoutSeconds ?? 10_800) : undefined;
       const svc: string[] = [];

@@ -33,7 +33,11 @@ test('each endpoint is picked with probability 1/remaining, the last without a m
   const dispatch = nat.get('CORRAL-SERVICES')!;
   t.regex(dispatch[0]!, /^-d 10\.96\.0\.10\/32 -p tcp -m tcp --dport 80 .* -j CORRAL-SVC-/);
   t.regex(dispatch.at(-1)!, /--dst-type LOCAL .* -j CORRAL-NODEPORTS/);
-  t.regex(nat.get('CORRAL-NODEPORTS')![0]!, /--dport 30080 .* -j CORRAL-SVC-/);
+  // A NodePort's connections are marked for masquerading, then dispatched.
+  t.regex(nat.get('CORRAL-NODEPORTS')![0]!, /--dport 30080 .* -j CORRAL-MARK-MASQ$/);
+  t.regex(nat.get('CORRAL-NODEPORTS')![1]!, /--dport 30080 .* -j CORRAL-SVC-/);
+  t.deepEqual(nat.get('CORRAL-MARK-MASQ'), ['-j MARK --or-mark 0x4000']);
+  t.regex(nat.get('CORRAL-POSTROUTING')!.at(-1)!, /-j MASQUERADE$/);
   const seps = [...nat.entries()].filter(([c]) => c.startsWith('CORRAL-SEP-'));
   t.deepEqual(seps.map(([, r]) => r.at(-1)!.match(/--to-destination (\S+)/)![1]).sort(), ['10.244.0.2:8080', '10.244.0.3:8080', '10.244.0.4:8080']);
 });
@@ -48,7 +52,7 @@ test('ClientIP affinity: recent checks first, each endpoint records its clients'
 
 test('no ready endpoint: rejected in filter, nothing in nat but the dispatch chains', (t) => {
   const r = renderRules(table(0), { prefix: 'CORRAL-' });
-  t.deepEqual([...r.nat.keys()], ['CORRAL-SERVICES', 'CORRAL-NODEPORTS']);
+  t.deepEqual([...r.nat.keys()], ['CORRAL-SERVICES', 'CORRAL-NODEPORTS', 'CORRAL-MARK-MASQ', 'CORRAL-POSTROUTING']);
   const reject = r.filter.get('CORRAL-REJECT')!;
   t.is(reject.length, 2);
   t.regex(reject[0]!, /-d 10\.96\.0\.10\/32 .*--dport 80 .* -j REJECT/);
@@ -67,7 +71,7 @@ test('a change rewrites only the chains it touches; a vanished chain is flushed 
   });
   const before = renderRules(many(100), { prefix: 'CORRAL-' });
   const first = restorePlan(before, undefined);
-  t.is(first.written, 202 + 1, 'every chain the first time');
+  t.is(first.written, 202 + 3, 'every chain the first time');
   const after = renderRules(many(100, 7), { prefix: 'CORRAL-' });
   const plan = restorePlan(after, before);
   // s7's service chain now jumps to a new endpoint chain; the old endpoint chain goes.

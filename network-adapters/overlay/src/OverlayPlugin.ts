@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import type { ComponentContext, CorralPlugin, KindRef, Node, RunningComponent } from '@corral/core';
+import type { ComponentContext, CorralPlugin, KindRef, RunningComponent } from '@corral/core/kernel';
+import type { Node } from '@corral/core/api';
 import { BridgeNetwork, withNodeSubnet } from '@corral/network-bridge';
 import Joi from 'joi';
-import { Vxlan, type Peer } from './Vxlan.js';
+import { Vxlan, VXLAN_OVERHEAD, type Peer } from './Vxlan.js';
 
 export const PLUGIN_NAME = 'OverlayNetworkPlugin';
 export const NETWORK_NAME = 'overlay';
@@ -22,6 +23,9 @@ export interface OverlayPluginOptions {
   /** This node's underlay address; default the node's first address. */
   underlayAddress?: string;
 }
+
+/** Pods' MTU: a 1500-byte underlay less VXLAN's headers. */
+const DEFAULT_POD_MTU = 1500 - VXLAN_OVERHEAD;
 
 const NODE: KindRef = { apiVersion: 'v1', kind: 'Node' };
 
@@ -63,6 +67,11 @@ async function startOverlay(options: OverlayPluginOptions, ctx: ComponentContext
   if (!localIP) throw new Error(`node ${nodeName}: no underlay address (set the ${PLUGIN_NAME} option underlayAddress)`);
   const vxlan = new Vxlan({ device: options.device ?? 'corral.1', vni: options.vni ?? 1, port: options.port ?? 8472, localIP, podCIDR: self.spec.podCIDR });
   const mac = await vxlan.ensure();
+  const deviceMtu = (await vxlan.underlay()).mtu - VXLAN_OVERHEAD;
+  const podMtu = options.mtu ?? DEFAULT_POD_MTU;
+  if (podMtu > deviceMtu) {
+    ctx.logger.warn(`overlay: pods' MTU ${podMtu} is more than the VXLAN device's ${deviceMtu} (the underlay's MTU less ${VXLAN_OVERHEAD}): full-size packets between nodes will be fragmented or dropped; set the ${PLUGIN_NAME} option mtu to ${deviceMtu}`);
+  }
   await ctx.client.patch('nodes', nodeName, { metadata: { annotations: { [VTEP_MAC_ANNOTATION]: mac, [UNDERLAY_IP_ANNOTATION]: localIP } } }, 'merge');
 
   let timer: NodeJS.Timeout | undefined;
@@ -99,7 +108,7 @@ export const plugin: CorralPlugin<OverlayPluginOptions | undefined> = {
     corral.hooks.podNetwork
       .for(NETWORK_NAME)
       .tap(PLUGIN_NAME, (ctx) =>
-        withNodeSubnet(ctx, undefined, (podCIDR) => new BridgeNetwork({ bridge: options.bridge ?? 'corral0', podCIDR, stateDir: join(ctx.rootDir, 'network', 'overlay'), mtu: options.mtu ?? 1450 })),
+        withNodeSubnet(ctx, undefined, (podCIDR) => new BridgeNetwork({ bridge: options.bridge ?? 'corral0', podCIDR, stateDir: join(ctx.rootDir, 'network', 'overlay'), mtu: options.mtu ?? DEFAULT_POD_MTU })),
       );
     // The peers are kept in sync only where the overlay is the chosen pod network.
     if (corral.config.agent.network?.pods !== NETWORK_NAME) return;

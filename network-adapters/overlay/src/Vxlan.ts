@@ -3,7 +3,7 @@
 // device address, a permanent neighbour entry (address -> the peer device's MAC) and an FDB
 // entry (MAC -> the peer's underlay address). No multicast, no learning: the store says who is where.
 import { execFile } from 'node:child_process';
-import { addressAt, ip, ipBatch, IpError, linkExists, parseIpv4Cidr } from '@corral/core';
+import { addressAt, ip, ipBatch, IpError, linkExists, parseIpv4Cidr } from '@corral/core/net';
 
 export interface VxlanOptions {
   /** Default "corral.1". */
@@ -26,6 +26,9 @@ export interface Peer {
   readonly vtepMAC: string;
 }
 
+/** Outer Ethernet, IPv4, UDP and VXLAN headers. */
+export const VXLAN_OVERHEAD = 50;
+
 function deviceAddress(podCIDR: string): string {
   return addressAt(parseIpv4Cidr(podCIDR), 0);
 }
@@ -45,10 +48,16 @@ export class Vxlan {
   /** Creates (or keeps) the device; returns its MAC, which peers need. */
   async ensure(): Promise<string> {
     const { device, vni, port, localIP } = this.options;
+    // Bound to the underlay's interface, and 50 bytes (VXLAN's headers) under its MTU: a full
+    // packet sent into the overlay must fit the underlay once wrapped, or it is fragmented.
+    const under = await this.underlay();
+    const mtu = String(under.mtu - VXLAN_OVERHEAD);
     if (!(await linkExists(device, this.options.nodeNetns))) {
-      await this.ip(['link', 'add', device, 'type', 'vxlan', 'id', String(vni), 'local', localIP, 'dstport', String(port), 'nolearning']).catch((err: IpError) => {
+      await this.ip(['link', 'add', device, 'mtu', mtu, 'type', 'vxlan', 'id', String(vni), 'local', localIP, 'dev', under.name, 'dstport', String(port), 'nolearning']).catch((err: IpError) => {
         throw new Error(`cannot create the VXLAN device ${device} (root is needed): ${err.stderr}`);
       });
+    } else {
+      await this.ip(['link', 'set', device, 'mtu', mtu]);
     }
     await this.ip(['address', 'replace', `${deviceAddress(this.options.podCIDR)}/32`, 'dev', device]);
     await this.ip(['link', 'set', device, 'up']);
@@ -108,6 +117,14 @@ export class Vxlan {
     const routes = await this.ip(['route', 'show', 'dev', this.options.device]);
     const missing = peers.filter((p) => !routes.includes(p.podCIDR));
     if (missing.length) throw new Error(`overlay routes missing for ${missing.map((p) => `${p.name} (${p.podCIDR})`).join(', ')}`);
+  }
+
+  /** The interface holding the underlay address, and its MTU. */
+  async underlay(): Promise<{ name: string; mtu: number }> {
+    const links = JSON.parse(await this.ip(['-j', '-4', 'address', 'show'])) as { ifname: string; mtu: number; addr_info?: { local?: string }[] }[];
+    const link = links.find((l) => l.addr_info?.some((a) => a.local === this.options.localIP));
+    if (!link) throw new Error(`no interface holds the underlay address ${this.options.localIP}${this.options.nodeNetns ? ` in ${this.options.nodeNetns}` : ''}`);
+    return { name: link.ifname, mtu: link.mtu };
   }
 
   /** Pods' packets to other nodes are forwarded by this one. */

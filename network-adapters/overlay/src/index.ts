@@ -1,5 +1,5 @@
 // @corral/network-overlay: pod networking across nodes (VXLAN, flannel's design).
 export { plugin, PLUGIN_NAME, NETWORK_NAME, VTEP_MAC_ANNOTATION, UNDERLAY_IP_ANNOTATION, peersOf } from './OverlayPlugin.js';
 export type { OverlayPluginOptions } from './OverlayPlugin.js';
-export { Vxlan } from './Vxlan.js';
+export { Vxlan, VXLAN_OVERHEAD } from './Vxlan.js';
 export type { Peer, VxlanOptions } from './Vxlan.js';

@@ -64,6 +64,10 @@ test('a pod on node A reaches a pod on node B by its IP over VXLAN; a removed pe
     }),
   );
   const [a, b] = ends as [(typeof ends)[0], (typeof ends)[0]];
+  // The device is bound to the underlay's interface, 50 bytes (VXLAN's headers) under its MTU.
+  const link = JSON.parse((await run('ip', ['-n', a.n.ns, '-d', '-j', 'link', 'show', 'corral.1'])).stdout)[0];
+  t.is(link.mtu, 1500 - 50);
+  t.is(link.linkinfo.info_data.link, 'u0');
   const peer = (e: typeof a) => ({ name: e.n.ns, podCIDR: e.n.podCIDR, underlayIP: e.n.underlayIP, vtepMAC: e.mac });
   await a.vxlan.sync([peer(b)]);
   await b.vxlan.sync([peer(a)]);

@@ -1,6 +1,6 @@
 // Which backend a new connection (or UDP session) goes to: round robin over the ready backends,
 // or, with ClientIP affinity, the backend this client used last while that is fresh.
-import type { ServiceBackend } from '@corral/core';
+import type { ServiceBackend } from '@corral/core/kernel';
 
 export interface BalancerOptions {
   /** ClientIP affinity's timeout in ms; undefined: no affinity. */
@@ -38,16 +38,21 @@ export class Balancer {
     return new Set(this.backends.map(backendKey));
   }
 
+  /** Whether picks depend on the client's address (ClientIP affinity). */
+  get hasAffinity(): boolean {
+    return this.affinityMs !== undefined;
+  }
+
   get size(): number {
     return this.backends.length;
   }
 
   /** A backend for `clientIP`, skipping `tried` (failed connects); undefined when none is left. */
-  pick(clientIP: string, tried: ReadonlySet<string> = new Set()): ServiceBackend | undefined {
+  pick(clientIP: string, tried?: ReadonlySet<string>): ServiceBackend | undefined {
     const now = this.now();
     if (this.affinityMs !== undefined) {
       const entry = this.sticky.get(clientIP);
-      if (entry && entry.until > now && !tried.has(entry.key)) {
+      if (entry && entry.until > now && !tried?.has(entry.key)) {
         const backend = this.backends.find((b) => backendKey(b) === entry.key);
         if (backend) {
           entry.until = now + this.affinityMs;
@@ -57,7 +62,7 @@ export class Balancer {
     }
     for (let i = 0; i < this.backends.length; i++) {
       const backend = this.backends[(this.next + i) % this.backends.length]!;
-      if (tried.has(backendKey(backend))) continue;
+      if (tried?.has(backendKey(backend))) continue;
       this.next = (this.next + i + 1) % this.backends.length;
       if (this.affinityMs !== undefined) this.sticky.set(clientIP, { key: backendKey(backend), until: now + this.affinityMs });
       return backend;

@@ -2,7 +2,7 @@
 // /32 addresses on an interface of Corral's own, added and removed as Services come and go. The
 // interface is a dummy one, or, where the kernel has no dummy driver, a bridge without ports
 // (addresses on it are just as local).
-import { ip, ipBatch, IpError } from '@corral/core';
+import { ip, ipBatch, IpError } from '@corral/core/net';
 
 export class ServiceAddresses {
   private current = new Set<string>();

@@ -1,4 +1,4 @@
-import type { CorralPlugin } from '@corral/core';
+import type { CorralPlugin } from '@corral/core/kernel';
 import Joi from 'joi';
 import { UserspaceProxy, type UserspaceOptions } from './UserspaceProxy.js';
 

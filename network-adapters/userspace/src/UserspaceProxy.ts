@@ -1,7 +1,7 @@
 // The userspace data path: a listener per service port on its ClusterIP (and external IPs) and
 // per NodePort on the node's addresses, all in the agent's process. `sync` reconciles the
 // listeners with the table: new ports open, gone ones close, backends swap in place.
-import type { ProxyDataPath, ServiceEntry, ServicePortEntry, ServiceTable } from '@corral/core';
+import type { ProxyDataPath, ServiceEntry, ServicePortEntry, ServiceTable } from '@corral/core/kernel';
 import { ServiceAddresses } from './ServiceAddresses.js';
 import { TcpListener } from './TcpListener.js';
 import { UdpListener } from './UdpListener.js';

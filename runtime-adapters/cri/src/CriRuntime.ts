@@ -13,7 +13,7 @@ import type {
   RuntimeAdapter,
   RuntimeContainerStatus,
   SandboxFilter,
-} from '@corral/core';
+} from '@corral/core/kernel';
 import { CriClient, DEFAULT_ENDPOINT } from './cri/CriClient.js';
 import { isNotFound } from './cri/errors.js';
 import type { CriImage, VersionResponse } from './cri/types.js';
@@ -21,6 +21,7 @@ import { fromCriContainerStatus, fromCriImage, fromCriSandboxStatus, toCriContai
 import { openExecStream } from './exec/remoteCommand.js';
 import { readContainerLog } from './logs/readContainerLog.js';
 import { ownershipLabels } from './ownership.js';
+import { StatusCache } from './statusCache.js';
 
 export interface CriRuntimeOptions {
   /** The CRI socket: `unix:///run/containerd/containerd.sock` by default. */
@@ -49,6 +50,8 @@ export class CriRuntime implements RuntimeAdapter {
   readonly name = 'cri';
   private readonly client: CriClient;
   private readonly owner: Record<string, string>;
+  private readonly sandboxStatuses = new StatusCache<PodSandboxStatus>();
+  private readonly containerStatuses = new StatusCache<RuntimeContainerStatus>();
 
   constructor(private readonly options: CriRuntimeOptions) {
     this.client = new CriClient(options.endpoint ?? DEFAULT_ENDPOINT);
@@ -84,11 +87,12 @@ export class CriRuntime implements RuntimeAdapter {
 
   async removePodSandbox(sandboxId: string): Promise<void> {
     await ignoreNotFound(this.client.runtime('RemovePodSandbox', { pod_sandbox_id: sandboxId }));
+    this.sandboxStatuses.drop(sandboxId);
   }
 
   async podSandboxStatus(sandboxId: string): Promise<PodSandboxStatus | undefined> {
     const res = await ignoreNotFound(this.client.runtime('PodSandboxStatus', { pod_sandbox_id: sandboxId }));
-    return res?.status ? fromCriSandboxStatus(res.status) : undefined;
+    return this.sandboxStatuses.put(sandboxId, res?.status ? fromCriSandboxStatus(res.status) : undefined);
   }
 
   async listPodSandboxes(filter: SandboxFilter = {}): Promise<PodSandboxStatus[]> {
@@ -99,8 +103,9 @@ export class CriRuntime implements RuntimeAdapter {
         label_selector: { ...filter.labels, ...this.owner },
       },
     });
-    // The list leaves out the IP; the status has it.
-    const statuses = await Promise.all(items.map((s) => this.podSandboxStatus(s.id)));
+    // The list leaves out the IP; the status has it (asked again only when the state changed).
+    const statuses = await Promise.all(items.map((s) => this.sandboxStatuses.get(s.id, s.state) ?? this.podSandboxStatus(s.id)));
+    if (!filter.id && !filter.state && !filter.labels) this.sandboxStatuses.retainOnly(new Set(items.map((s) => s.id)));
     return statuses.filter((s): s is PodSandboxStatus => s !== undefined);
   }
 
@@ -147,6 +152,7 @@ export class CriRuntime implements RuntimeAdapter {
 
   async removeContainer(containerId: string): Promise<void> {
     await ignoreNotFound(this.client.runtime('RemoveContainer', { container_id: containerId }));
+    this.containerStatuses.drop(containerId);
   }
 
   async containerStatus(containerId: string): Promise<RuntimeContainerStatus | undefined> {
@@ -163,13 +169,17 @@ export class CriRuntime implements RuntimeAdapter {
         label_selector: { ...filter.labels, ...this.owner },
       },
     });
-    // The list has no exit codes or start times; the status has them.
+    // The list has no exit codes or start times; the status has them (asked again only when
+    // the state changed).
     const statuses = await Promise.all(
       containers.map(async (c) => {
+        const cached = this.containerStatuses.get(c.id, c.state);
+        if (cached) return cached;
         const res = await ignoreNotFound(this.client.runtime('ContainerStatus', { container_id: c.id }));
-        return res?.status ? fromCriContainerStatus(res.status, c.pod_sandbox_id) : undefined;
+        return this.containerStatuses.put(c.id, res?.status ? fromCriContainerStatus(res.status, c.pod_sandbox_id) : undefined);
       }),
     );
+    if (!filter.id && !filter.podSandboxId && !filter.state && !filter.labels) this.containerStatuses.retainOnly(new Set(containers.map((c) => c.id)));
     return statuses.filter((s) => s !== undefined);
   }
 

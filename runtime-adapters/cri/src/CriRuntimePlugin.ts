@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { CorralPlugin } from '@corral/core';
+import type { CorralPlugin } from '@corral/core/kernel';
 import { DEFAULT_ENDPOINT } from './cri/CriClient.js';
 import { CriRuntime } from './CriRuntime.js';
 

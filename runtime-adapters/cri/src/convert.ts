@@ -1,4 +1,4 @@
-import type { ContainerConfig, ImageInfo, PodSandboxConfig, PodSandboxStatus, RuntimeContainerStatus as ContainerStatus } from '@corral/core';
+import type { ContainerConfig, ImageInfo, PodSandboxConfig, PodSandboxStatus, RuntimeContainerStatus as ContainerStatus } from '@corral/core/kernel';
 import type { CriContainerConfig, CriContainerStatus, CriImage, CriPodSandboxConfig, CriPodSandboxStatus, Int64, NamespaceOption } from './cri/types.js';
 import { IMAGE_ANNOTATION, SANDBOX_LABEL, withOwnership, withoutOwnership } from './ownership.js';
 

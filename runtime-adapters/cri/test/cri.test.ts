@@ -238,3 +238,15 @@ test('limits become the container\'s cgroup settings, and its process is its own
   await waitFor(async () => (await readAll(runtime.logs(id))).includes('pid='), 'the container to log');
   t.is(await readAll(runtime.logs(id)), 'pid=1\n');
 });
+
+test('the pod\'s DNS settings are its containers\' resolv.conf', async (t) => {
+  const dns = { servers: ['10.96.0.10'], searches: ['cri-test.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] };
+  const config = sandboxConfig(base, 'dns', { dns });
+  const sandbox = await runtime.runPodSandbox(config);
+  t.teardown(() => runtime.removePodSandbox(sandbox));
+  const id = await runtime.createContainer(sandbox, containerConfig('cat', containerd.image, 'cat /etc/resolv.conf'), config);
+  await runtime.startContainer(id);
+  t.is((await waitForExit(runtime, id)).exitCode, 0);
+  const lines = (await readAll(runtime.logs(id))).split('\n').filter((l) => /^(nameserver|search|options)\b/.test(l));
+  t.deepEqual(lines.sort(), ['nameserver 10.96.0.10', 'options ndots:5', 'search cri-test.svc.cluster.local svc.cluster.local cluster.local']);
+});

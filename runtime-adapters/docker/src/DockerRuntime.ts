@@ -14,11 +14,13 @@ import type {
   PodSandboxStatus,
   RuntimeAdapter,
   SandboxFilter,
-} from '@corral/core';
+} from '@corral/core/kernel';
 import { dockerFor, explain, failure, isNotFound, statusOf } from './connection.js';
 import { startExec } from './exec.js';
 import { FrameReader } from './frames.js';
+import { ImagePresence } from './imageCache.js';
 import { inspectImage, pull } from './images.js';
+import { InspectCache } from './inspectCache.js';
 import { LABEL, labelFilters, type OwnedKind } from './labels.js';
 import { containerLogs } from './logs.js';
 import { containerCreateOptions, sandboxCreateOptions, type PauseSettings } from './specs.js';
@@ -55,6 +57,8 @@ function sleep(ms: number): Promise<void> {
 export class DockerRuntime implements RuntimeAdapter {
   readonly name = 'docker';
   private client: Promise<Docker> | undefined;
+  private readonly inspected = new InspectCache();
+  private readonly images = new ImagePresence();
 
   constructor(private readonly options: DockerRuntimeOptions) {}
 
@@ -77,21 +81,27 @@ export class DockerRuntime implements RuntimeAdapter {
 
   /** Inspects a container Corral owns as `kind`; undefined when missing or not ours. */
   private async inspectOwned(id: string, kind: OwnedKind): Promise<Docker.ContainerInspectInfo | undefined> {
+    let info: Docker.ContainerInspectInfo;
     try {
-      const info = await (await this.docker()).getContainer(id).inspect();
-      const labels = info.Config.Labels ?? {};
-      return labels[LABEL.managed] === 'true' && labels[LABEL.kind] === kind ? info : undefined;
+      info = await (await this.docker()).getContainer(id).inspect();
     } catch (err) {
-      if (isNotFound(err)) return undefined;
-      throw err;
+      if (!isNotFound(err)) throw err;
+      this.inspected.drop(id);
+      return undefined;
     }
+    const labels = info.Config.Labels ?? {};
+    if (labels[LABEL.managed] !== 'true' || labels[LABEL.kind] !== kind) return undefined;
+    this.inspected.put(info);
+    return info;
   }
 
   private async listOwned(kind: OwnedKind, labels: Readonly<Record<string, string>> | undefined, id: string | undefined, extraLabels: string[] = []): Promise<Docker.ContainerInspectInfo[]> {
     const filters: Record<string, string[]> = { label: [...labelFilters(kind, labels), ...extraLabels] };
     if (id) filters.id = [id];
     const found = await (await this.docker()).listContainers({ all: true, filters });
-    const infos = await Promise.all(found.map((c) => this.inspectOwned(c.Id, kind)));
+    // Only containers whose state changed since their last inspect are inspected again.
+    const infos = await Promise.all(found.map((c) => this.inspected.get(c.Id, c.State) ?? this.inspectOwned(c.Id, kind)));
+    if (!labels && !id && extraLabels.length === 0) this.inspected.retainOnly(new Set(found.map((c) => c.Id)), (i) => i.Config.Labels?.[LABEL.kind] ?? '', kind);
     return infos.filter((i): i is Docker.ContainerInspectInfo => i !== undefined);
   }
 
@@ -219,11 +229,16 @@ export class DockerRuntime implements RuntimeAdapter {
   }
 
   async imageStatus(image: string): Promise<ImageInfo | undefined> {
-    return this.call(`inspect image "${image}"`, async () => inspectImage(await this.docker(), image));
+    return this.call(`inspect image "${image}"`, () => this.presentImage(image));
+  }
+
+  private async presentImage(image: string): Promise<ImageInfo | undefined> {
+    const docker = await this.docker();
+    return this.images.status(image, () => inspectImage(docker, image));
   }
 
   private async ensureImage(image: string): Promise<void> {
-    if (!(await inspectImage(await this.docker(), image))) await this.pullImage(image);
+    if (!(await this.presentImage(image))) await this.pullImage(image);
   }
 
   // ---- containers ----
@@ -236,8 +251,14 @@ export class DockerRuntime implements RuntimeAdapter {
       if (!pause.State.Running) throw new Error(`its sandbox ${sandboxId} is not running`);
       await this.ensureImage(config.image);
       const logLink = join(sandbox.logDirectory, config.logPath);
-      const created = await (await this.docker()).createContainer(containerCreateOptions(pause.Id, config, sandbox, logLink));
-      return created.id;
+      try {
+        const created = await (await this.docker()).createContainer(containerCreateOptions(pause.Id, config, sandbox, logLink));
+        return created.id;
+      } catch (err) {
+        // The image went away since it was last seen: ask again next time.
+        if (isNotFound(err)) this.images.forget(config.image);
+        throw err;
+      }
     });
   }
 
@@ -283,6 +304,7 @@ export class DockerRuntime implements RuntimeAdapter {
   }
 
   private async removeQuietly(info: Docker.ContainerInspectInfo): Promise<void> {
+    this.inspected.drop(info.Id);
     try {
       await (await this.docker()).getContainer(info.Id).remove({ force: true });
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { CorralPlugin } from '@corral/core';
+import type { CorralPlugin } from '@corral/core/kernel';
 import Joi from 'joi';
 import { DEFAULT_SOCKET } from './connection.js';
 import { DEFAULT_NETNS_HELPER, DockerRuntime } from './DockerRuntime.js';

@@ -1,7 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import type { Duplex } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ExecOptions, ExecSession } from '@corral/core';
+import type { ExecOptions, ExecSession } from '@corral/core/kernel';
 import { FrameReader } from './frames.js';
 
 const POLL_MS = 50;

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ImageInfo } from '@corral/core';
+import type { ImageInfo } from '@corral/core/kernel';
 import { isNotFound } from './connection.js';
 
 /** An image reference with Docker's implied `:latest`, as the pull API wants it. */

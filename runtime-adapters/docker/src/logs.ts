@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type Docker from 'dockerode';
-import type { LogOptions } from '@corral/core';
+import type { LogOptions } from '@corral/core/kernel';
 import { FrameReader } from './frames.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ContainerCreateOptions } from 'dockerode';
-import type { ContainerConfig, PodSandboxConfig } from '@corral/core';
+import type { ContainerConfig, PodSandboxConfig } from '@corral/core/kernel';
 import { dockerLabels, LABEL } from './labels.js';
 
 /** Where the pause container sees the network namespace it joins. */
@@ -59,9 +59,11 @@ export function sandboxCreateOptions(config: PodSandboxConfig, pause: PauseSetti
       IpcMode: 'shareable',
       RestartPolicy: { Name: 'no' },
       LogConfig: { Type: 'json-file', Config: {} },
-      Dns: config.dns && !config.hostNetwork ? [...config.dns.servers] : undefined,
-      DnsSearch: config.dns && !config.hostNetwork ? [...config.dns.searches] : undefined,
-      DnsOptions: config.dns && !config.hostNetwork ? [...config.dns.options] : undefined,
+      // The pod's resolv.conf (hostNetwork too: ClusterFirstWithHostNet); the containers, in
+      // the pause container's network, share it.
+      Dns: config.dns ? [...config.dns.servers] : undefined,
+      DnsSearch: config.dns ? [...config.dns.searches] : undefined,
+      DnsOptions: config.dns ? [...config.dns.options] : undefined,
       Binds: joinNetns ? binds : undefined,
       CapAdd: joinNetns ? ['SYS_ADMIN'] : undefined,
     },

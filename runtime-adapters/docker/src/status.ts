@@ -1,5 +1,5 @@
 import type { ContainerInspectInfo } from 'dockerode';
-import type { PodSandboxStatus, RuntimeContainerState as ContainerState, RuntimeContainerStatus as ContainerStatus } from '@corral/core';
+import type { PodSandboxStatus, RuntimeContainerState as ContainerState, RuntimeContainerStatus as ContainerStatus } from '@corral/core/kernel';
 import { LABEL, userLabels } from './labels.js';
 
 /**

@@ -152,6 +152,20 @@ test('hostNetwork pods use the node\'s network', async (t) => {
   t.is(seen.out.trim(), readlinkSync('/proc/self/ns/net'));
 });
 
+const POD_DNS = { servers: ['10.96.0.10'], searches: ['dns-test.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] };
+
+for (const hostNetwork of [false, true]) {
+  test(`the pod's DNS settings are every container's resolv.conf (hostNetwork: ${hostNetwork})`, async (t) => {
+    const config = sandboxConfig(`dns-${hostNetwork ? 'host' : 'pod'}`, { hostNetwork, dns: POD_DNS });
+    const id = await sandbox(t, config);
+    const c = await runtime.createContainer(id, containerConfig('app'), config);
+    await runtime.startContainer(c);
+    const seen = await run(c, ['cat', '/etc/resolv.conf']);
+    const lines = seen.out.split('\n').filter((l) => /^(nameserver|search|options)\b/.test(l));
+    t.deepEqual(lines.sort(), ['nameserver 10.96.0.10', 'options ndots:5', 'search dns-test.svc.cluster.local svc.cluster.local cluster.local'], seen.out);
+  });
+}
+
 test('command replaces the image\'s ENTRYPOINT and args its CMD, as in Kubernetes', async (t) => {
   const config = sandboxConfig('cmd-args');
   const id = await sandbox(t, config);

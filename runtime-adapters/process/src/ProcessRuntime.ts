@@ -15,8 +15,9 @@ import type {
   RuntimeContainerStatus,
   RuntimeContext,
   SandboxFilter,
-} from '@corral/core';
+} from '@corral/core/kernel';
 import { Cgroups, probeCgroups, type CgroupProbe } from './cgroups.js';
+import { resolvConfText, withResolvConf } from './dns.js';
 import { execIn } from './exec.js';
 import { nulList, waitForFile } from './files.js';
 import { startHolder } from './holder.js';
@@ -112,6 +113,7 @@ export class ProcessRuntime implements RuntimeAdapter {
     const holder = plan.namespaces ? await startHolder(config, tools) : undefined;
     try {
       await store.putSandbox({ id, config, createdAt: Date.now(), ready: true, ...(holder ? { holder } : {}) });
+      if (holder && config.dns) await writeFile(this.resolvConfOf(store, id), resolvConfText(config.dns), { mode: 0o644 });
     } catch (err) {
       if (holder) signal(holder.pid, 'SIGKILL');
       throw err;
@@ -194,9 +196,11 @@ export class ProcessRuntime implements RuntimeAdapter {
     if (config.command.length === 0) {
       throw new Error(`runtime-process: ${where}: the process runtime needs a command (it runs no image entrypoint; image ${config.image} is only recorded)`);
     }
+    const namespaces = plan.namespaces && pod.holder !== undefined;
+    // The pod's resolv.conf goes in with the volumes (a mount namespace is what makes it private).
+    if (namespaces && pod.config.dns) config = { ...config, mounts: withResolvConf(config.mounts, this.resolvConfOf(store, sandboxId)) };
     checkMounts(config.mounts, where);
     const id = randomBytes(16).toString('hex');
-    const namespaces = plan.namespaces && pod.holder !== undefined;
     const logFile = join(sandbox.logDirectory || pod.config.logDirectory, config.logPath);
     await mkdir(dirname(logFile), { recursive: true });
     await mkdir(store.containerDir(id), { recursive: true });
@@ -362,6 +366,10 @@ export class ProcessRuntime implements RuntimeAdapter {
 
   async close(): Promise<void> {
     // No connections: containers and holders run on without us.
+  }
+
+  private resolvConfOf(store: StateStore, sandboxId: string): string {
+    return join(store.sandboxDir(sandboxId), 'resolv.conf');
   }
 
   private containersOf(store: StateStore, sandboxId: string): ContainerRecord[] {

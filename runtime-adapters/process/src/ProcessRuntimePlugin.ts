@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import type { CorralPlugin } from '@corral/core';
+import type { CorralPlugin } from '@corral/core/kernel';
 import { ProcessRuntime, type ProcessRuntimeOptions } from './ProcessRuntime.js';
 
 export const PLUGIN_NAME = 'ProcessRuntimePlugin';

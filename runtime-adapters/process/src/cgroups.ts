@@ -1,6 +1,6 @@
 import { mkdir, readFile, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerConfig } from '@corral/core';
+import type { ContainerConfig } from '@corral/core/kernel';
 import { delay, signal } from './procs.js';
 
 type Controller = 'memory' | 'cpu' | 'pids';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import type { ExecOptions, ExecSession } from '@corral/core';
+import type { ExecOptions, ExecSession } from '@corral/core/kernel';
 
 export interface ExecTarget {
   /** The container's main process, whose namespaces the command joins; none without namespaces. */

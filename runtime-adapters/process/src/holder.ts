@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import type { PodSandboxConfig } from '@corral/core';
+import type { PodSandboxConfig } from '@corral/core/kernel';
 import type { Tools } from './host.js';
 import { processRef, type ProcessRef } from './procs.js';
 

@@ -1,4 +1,4 @@
-import type { ContainerConfig, PodSandboxConfig } from '@corral/core';
+import type { ContainerConfig, PodSandboxConfig } from '@corral/core/kernel';
 import type { Tools } from './host.js';
 import { shellQuote } from './exec.js';
 import { mountArgs, MOUNT_SCRIPT } from './mounts.js';

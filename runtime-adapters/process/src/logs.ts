@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { LogOptions } from '@corral/core';
+import type { LogOptions } from '@corral/core/kernel';
 import { delay } from './procs.js';
 
 /** One line of a CRI log file: `<RFC3339Nano> <stdout|stderr> <F|P> <text>`. */

@@ -1,6 +1,6 @@
 import { lstat, mkdir, readlink, rmdir, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
-import type { ContainerConfig } from '@corral/core';
+import type { ContainerConfig } from '@corral/core/kernel';
 
 type Mount = ContainerConfig['mounts'][number];
 

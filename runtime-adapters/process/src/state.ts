@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ContainerConfig, PodSandboxConfig } from '@corral/core';
+import type { ContainerConfig, PodSandboxConfig } from '@corral/core/kernel';
 import { writeFileAtomic } from './files.js';
 import type { ProcessRef } from './procs.js';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readlinkSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,8 +57,9 @@ test('a pod given netnsPath joins that network namespace', async (t) => {
 test('a hostNetwork pod sees the host interfaces', async (t) => {
   const config = sandboxConfig(dir, 'hostnet', { hostNetwork: true });
   const sandbox = await runtime.runPodSandbox(config);
-  const { output } = await runToExit(runtime, sandbox, config, shellContainer('look', 'ip -o link'));
-  t.deepEqual(links(output), links(execFileSync('ip', ['-o', 'link'], { encoding: 'utf8' })));
+  // The namespace itself, not a list of links: other tests on the machine add and remove links.
+  const { output } = await runToExit(runtime, sandbox, config, shellContainer('look', 'readlink /proc/self/ns/net'));
+  t.is(output.trim(), readlinkSync('/proc/self/ns/net'));
 });
 
 test('exec joins the container namespaces, mounts and working directory', async (t) => {

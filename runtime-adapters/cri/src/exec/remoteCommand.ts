@@ -1,5 +1,5 @@
 import { PassThrough, Writable } from 'node:stream';
-import type { ExecSession } from '@corral/core';
+import type { ExecSession } from '@corral/core/kernel';
 import { SpdyConnection } from './SpdyConnection.js';
 
 // The Kubernetes remote command protocol, version 4, as a CRI streaming server (the URL an

@@ -1,6 +1,6 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import type { LogOptions } from '@corral/core';
+import type { LogOptions } from '@corral/core/kernel';
 import { CriLogParser, utcTimestamp, type LogLine } from './CriLogParser.js';
 
 // Reads a container's CRI log file the way `kubectl logs` shows it: the text of each line,

@@ -20,6 +20,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Leave out `--server`: the command finds its server through a kubeconfig. */
   noServer?: boolean;
+  /** Called with all the output so far after each write: to act once something is printed. */
+  onStdout?: (out: string) => void;
 }
 
 export interface Cli {
@@ -50,7 +52,12 @@ export function cliFor(url: string): Cli {
       const dash = args.indexOf('--');
       const full = own ? args : dash < 0 ? [...args, '--server', url] : [...args.slice(0, dash), '--server', url, ...args.slice(dash)];
       const code = await runCli(full, {
-        stdout: { write: (s: string) => (out += s) },
+        stdout: {
+          write: (s: string) => {
+            out += s;
+            options.onStdout?.(out);
+          },
+        },
         stderr: { write: (s: string) => (err += s) },
         env: { HOME: dir, PATH: process.env.PATH ?? '', ...options.env },
         stdin: Readable.from([Buffer.from(options.stdin ?? '')]),

@@ -81,8 +81,11 @@ test('get -o yaml|json of one object and of a list; -o name; jsonpath; custom-co
 test('get -w prints the list, then a row per change, until the request timeout', async (t) => {
   const { cli } = t.context;
   const ns = await withPods(cli);
-  const watching = cli.run(['get', 'pods', '-w', '-n', ns, '--request-timeout=1500ms']);
-  await new Promise((r) => setTimeout(r, 400));
+  // The changes come once the list is printed: made earlier, they would be in the list.
+  let listed!: () => void;
+  const printed = new Promise<void>((resolve) => (listed = resolve));
+  const watching = cli.run(['get', 'pods', '-w', '-n', ns, '--request-timeout=3s'], { onStdout: (out) => /\nbeta\b/.test(out) && listed() });
+  await printed;
   await cli.client.create('pods', pod('gamma'), { namespace: ns });
   await cli.client.delete('pods', 'alpha', { namespace: ns, gracePeriodSeconds: 0 });
   const r = await watching;

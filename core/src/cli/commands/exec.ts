@@ -1,8 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { Argv, CommandModule } from 'yargs';
-import type { Pod } from '../../api/types.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 import { CliError, clientHandler, withClientFlags, type ClientArgs } from '../kube/connect.js';
+import { podForTarget } from '../kube/podTarget.js';
 
 interface ExecArgs extends ClientArgs {
   pod: string;
@@ -12,14 +12,14 @@ interface ExecArgs extends ClientArgs {
   tty: boolean;
 }
 
-/** `corral exec [-i] [-t] POD [-c C] -- COMMAND...`: run a command in a container. */
+/** `corral exec [-i] [-t] POD|TYPE/NAME [-c C] -- COMMAND...`: run a command in a container. */
 export function execCommand(ctx: CliContext): CommandModule<GlobalArgs, ExecArgs> {
   return {
     command: 'exec <pod> [command..]',
     describe: 'Run a command in a container',
     builder: (y) =>
       withClientFlags(y)
-        .positional('pod', { type: 'string', describe: 'POD or pod/NAME', demandOption: true })
+        .positional('pod', { type: 'string', describe: 'POD, or TYPE/NAME of a pod or workload (its first pod)', demandOption: true })
         .positional('command', { type: 'string', array: true, default: [], describe: 'the command and its arguments, after --' })
         .option('container', { alias: 'c', type: 'string', describe: "the container; default: the pod's only or default one" })
         .option('stdin', { alias: 'i', type: 'boolean', default: false, describe: "pass this process's stdin to the command" })
@@ -30,8 +30,9 @@ export function execCommand(ctx: CliContext): CommandModule<GlobalArgs, ExecArgs
       const command = [...argv.command, ...rest].map(String);
       if (command.length === 0) throw new CliError('you must specify at least one command for the container, after --');
       const namespace = argv.namespace ?? client.namespace;
-      const podName = argv.pod.startsWith('pod/') || argv.pod.startsWith('pods/') ? argv.pod.slice(argv.pod.indexOf('/') + 1) : argv.pod;
-      const pod = await client.get<Pod>('pods', podName, { namespace });
+      // Unlike logs, kubectl's exec says nothing of which pod it picked: stderr is the command's.
+      const pod = await podForTarget(client, argv.pod, namespace, () => undefined);
+      const podName = pod.metadata.name!;
       const containers = pod.spec?.containers ?? [];
       let container = argv.container;
       if (!container && containers.length > 1) {

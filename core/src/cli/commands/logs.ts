@@ -1,11 +1,9 @@
 import type { Argv, CommandModule } from 'yargs';
-import { labelSelectorAsSelector } from '../../api/selectors/Selector.js';
-import type { ApiObject, LabelSelector, Pod } from '../../api/types.js';
-import type { ApiClient } from '../../client/ApiClient.js';
+import type { Pod } from '../../api/types.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 import { parseDuration } from '../duration.js';
-import { CliError, clientHandler, withClientFlags, type ClientArgs } from '../kube/connect.js';
-import { parseTargets } from '../kube/targets.js';
+import { clientHandler, withClientFlags, type ClientArgs } from '../kube/connect.js';
+import { podForTarget } from '../kube/podTarget.js';
 
 interface LogsArgs extends ClientArgs {
   target: string;
@@ -35,7 +33,7 @@ export function logsCommand(ctx: CliContext): CommandModule<GlobalArgs, LogsArgs
         .option('limit-bytes', { type: 'number', describe: 'stop after this many bytes' }) as Argv<LogsArgs>,
     handler: clientHandler<LogsArgs>(ctx, async (argv, client) => {
       const namespace = argv.namespace ?? client.namespace;
-      const pod = await podFor(ctx, client, argv.target, namespace);
+      const pod = await podForTarget(client, argv.target, namespace, (line) => ctx.stderr.write(line));
       const container = argv.container ?? defaultContainer(ctx, pod);
       const res = await client.logStream(pod.metadata.name!, {
         namespace,
@@ -51,23 +49,6 @@ export function logsCommand(ctx: CliContext): CommandModule<GlobalArgs, LogsArgs
       for await (const chunk of res) ctx.stdout.write(chunk as string);
     }),
   };
-}
-
-/** The pod the argument names: `web`, `pod/web`, or a workload's first pod (`deploy/web`). */
-async function podFor(ctx: CliContext, client: ApiClient, arg: string, namespace: string): Promise<Pod> {
-  if (!arg.includes('/')) return client.get<Pod>('pods', arg, { namespace });
-  const [{ type, names }] = parseTargets([arg]) as [{ type: string; names: string[] }];
-  const resource = await client.discovery.resolve(type);
-  if (resource.kind === 'Pod') return client.get<Pod>(resource, names[0]!, { namespace });
-  const owner = await client.get<ApiObject & { spec?: { selector?: LabelSelector | Record<string, string> } }>(resource, names[0]!, { namespace });
-  const raw = owner.spec?.selector;
-  if (!raw) throw new CliError(`cannot find the pods of ${arg}: it has no selector`);
-  const selector = 'matchLabels' in raw || 'matchExpressions' in raw ? (raw as LabelSelector) : { matchLabels: raw as Record<string, string> };
-  const pods = await client.list<Pod>('pods', { namespace, labelSelector: labelSelectorAsSelector(selector).toString() });
-  const active = pods.items.filter((p) => !p.metadata.deletionTimestamp).sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
-  if (active.length === 0) throw new CliError(`no pods of ${arg} found`);
-  if (active.length > 1) ctx.stderr.write(`Found ${active.length} pods, using pod/${active[0]!.metadata.name}\n`);
-  return active[0]!;
 }
 
 function defaultContainer(ctx: CliContext, pod: Pod): string | undefined {

@@ -2,57 +2,10 @@
 // log and exec go through the API to the agent, a failing one ends Failed, deletion stops it;
 // with --keep-pods a second `corral up` adopts the running pod without restarting it.
 import test from 'ava';
-import { randomInt } from 'node:crypto';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ApiClient, PODS, type Node, type Pod } from '@corral/core';
+import { execFileSync } from 'node:child_process';
+import { PODS, type Node, type Pod } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
-
-const bin = fileURLToPath(new URL('../../../core/dist/src/cli/main.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-interface Up {
-  child: ChildProcess;
-  output: () => string;
-  stop(): Promise<number | null>;
-}
-
-/** Starts `corral up` and waits until it says it is up. */
-async function corralUp(dir: string, port: number, extra: string[] = []): Promise<Up> {
-  const args = [bin, 'up', '--config', join(dir, 'corral.yaml'), '--data-dir', join(dir, 'data'), '--listen', `127.0.0.1:${port}`];
-  args.push('--kubeconfig', join(dir, 'kubeconfig'), '--root-dir', join(dir, 'agent'), '--node-name', 'e2e-node', ...extra);
-  const child = spawn(process.execPath, args, { env: { ...process.env, CORRAL_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  await Promise.race([
-    waitFor('corral up to be up', () => output.includes('Ctrl-C stops.'), 30_000),
-    exited.then(() => {
-      throw new Error(`corral up exited early:\n${output}`);
-    }),
-  ]);
-  return {
-    child,
-    output: () => output,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGINT');
-      return exited;
-    },
-  };
-}
-
+import { startClusterUp } from './support/cluster-up.js';
 
 function alive(pid: number): boolean {
   try {
@@ -64,50 +17,13 @@ function alive(pid: number): boolean {
 }
 
 test('corral up runs pods as processes through the agent; --keep-pods lets the next one adopt them', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'corral-e2e-agent-'));
-  const ups: Up[] = [];
-  t.teardown(async () => {
-    for (const up of ups) await up.stop();
-    await rm(dir, { recursive: true, force: true });
-  });
   // The default network (a bridge, an IP per pod from node IPAM, the userspace proxy), on names
   // and a subnet of this test's own; the cluster DNS on loopback.
-  const r = randomInt(1, 250);
-  const bridge = `crle${randomInt(1e4, 1e5)}`;
-  t.teardown(() => {
-    execFileSync('sh', ['-c', `ip link del ${bridge} 2>/dev/null || true`]);
-  });
-  await writeFile(
-    join(dir, 'corral.yaml'),
-    [
-      'apiVersion: corral.dev/v1alpha1',
-      'kind: CorralConfig',
-      'plugins:',
-      '  - name: "@corral/runtime-process"',
-      '    options: { limits: "off" }',
-      '  - name: "@corral/network-bridge"',
-      `    options: { bridge: ${bridge} }`,
-      '  - name: "@corral/network-userspace"',
-      `    options: { serviceInterface: crls${r}x }`,
-      '  - name: "@corral/plugin-node-ipam"',
-      `    options: { clusterCIDR: 10.221.${r}.0/24, nodeMaskSize: 26 }`,
-      '  - name: "@corral/plugin-dns"',
-      '    options: { listen: "127.0.0.1:0", publish: false, upstreams: [] }',
-      'agent:',
-      '  runtime: process',
-      '  network: { pods: bridge, services: userspace }',
-      '',
-    ].join('\n'),
-  );
-  const port = await freePort();
-  ups.push(await corralUp(dir, port, ['--keep-pods']));
-  const client = ApiClient.fromKubeconfig({ path: join(dir, 'kubeconfig'), env: {} });
-  t.teardown(() => client.close());
+  const cluster = await startClusterUp({ name: 'agent', nodeName: 'e2e-node', upFlags: ['--keep-pods'] });
+  t.teardown(() => cluster.stop());
+  const { client, children } = cluster;
   const nodes = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
-  const node = await waitFor('the node Ready', async () => {
-    const n = await client.get<Node>(nodes, 'e2e-node');
-    return n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ? n : undefined;
-  });
+  const node = await client.get<Node>(nodes, 'e2e-node');
   t.regex(node.status?.nodeInfo?.containerRuntimeVersion ?? '', /^process:\/\//);
 
   const podOf = (name: string, command: string, restartPolicy: Pod['spec']['restartPolicy']): Pod => ({
@@ -123,7 +39,7 @@ test('corral up runs pods as processes through the agent; --keep-pods lets the n
     return p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready ? p : undefined;
   });
   t.regex(running.status!.containerStatuses![0]!.containerID ?? '', /^process:\/\//);
-  t.regex(running.status!.podIP ?? '', new RegExp(`^10\\.221\\.${r}\\.`), 'an address from the node subnet, on the bridge');
+  t.regex(running.status!.podIP ?? '', new RegExp(`^10\\.221\\.${cluster.subnet}\\.`), 'an address from the node subnet, on the bridge');
   t.is(await waitFor('the log line', async () => ((await client.logs('hello', { namespace: 'default' })) === 'hello corral\n' ? 'hello corral\n' : undefined)), 'hello corral\n');
   const out: Buffer[] = [];
   const exec = await client.exec('hello', { namespace: 'default', command: ['sh', '-c', 'echo in the pod; exit 4'], stdout: { write: (b: Buffer) => out.push(b) } });
@@ -143,10 +59,9 @@ test('corral up runs pods as processes through the agent; --keep-pods lets the n
   t.is(broken.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 3);
 
   // Ctrl-C with --keep-pods: the pod's process lives on, and the next `corral up` adopts it.
-  t.is(await ups[0]!.stop(), 0, ups[0]!.output());
-  ups.shift();
+  t.is(await children.up!.stop('SIGINT'), 0, cluster.output());
   t.true(alive(sleeper), 'the pod survived the stop');
-  ups.push(await corralUp(dir, port));
+  await cluster.restartUp();
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const adopted = await waitFor('hello still Running', async () => {
     const p = await client.get<Pod>(PODS, 'hello', { namespace: 'default' });
@@ -166,6 +81,5 @@ test('corral up runs pods as processes through the agent; --keep-pods lets the n
     }
   });
   await waitFor('the process gone', () => !alive(sleeper));
-  t.is(await ups[0]!.stop(), 0, ups[0]!.output());
-  ups.shift();
+  t.is(await cluster.stop(), 0, cluster.output());
 });

@@ -1,0 +1,149 @@
+// Drill: kill -9 a pod's process on a `corral up` cluster (the process runtime). The agent
+// restarts it as its restartPolicy says (Always and OnFailure: restartCount 1, Running again;
+// Never: Failed with 137), and a 2-replica Service keeps answering through its ClusterIP while
+// one replica is killed.
+import test from 'ava';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { PODS, type Deployment, type Pod, type ResourceRef, type Service } from '@corral/core';
+import { waitFor } from '@corral/core/testing';
+import { containerPid, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
+
+const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
+const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
+
+const running = (p: Pod) => p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready === true;
+const restarts = (p: Pod) => p.status?.containerStatuses?.[0]?.restartCount ?? 0;
+
+/** One GET; the body, or the error's message. */
+function get(host: string, port: number): Promise<{ ok: boolean; text: string }> {
+  return new Promise((resolve) => {
+    const req = request({ host, port, path: '/', timeout: 2000, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ ok: res.statusCode === 200, text: res.statusCode === 200 ? body : `HTTP ${res.statusCode}` }));
+      res.on('error', (err) => resolve({ ok: false, text: err.message }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', (err) => resolve({ ok: false, text: err.message }));
+    req.end();
+  });
+}
+
+test('kill -9 of a pod process: restarted per restartPolicy, and the Service keeps serving', async (t) => {
+  const cluster = await startDrillCluster();
+  t.teardown(() => cluster.stop());
+  const { client } = cluster;
+
+  // Three lone pods, one per restartPolicy, each a `sleep` to kill.
+  const policies = ['Always', 'OnFailure', 'Never'] as const;
+  for (const policy of policies) {
+    await client.create<Pod>(PODS, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `sleeper-${policy.toLowerCase()}`, namespace: 'default' },
+      spec: { restartPolicy: policy, containers: [{ name: 'app', image: 'busybox', command: ['sh', '-c', 'echo up; exec sleep 3600'] }] },
+    });
+  }
+
+  // The Service: two replicas of busybox's httpd serving a file of the test's own.
+  const www = join(cluster.dir, 'www');
+  await mkdir(www);
+  await writeFile(join(www, 'index.html'), 'hello from the drill\n');
+  await client.create<Deployment>(DEPLOYMENTS, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'httpd',
+              image: 'busybox',
+              command: ['sh', '-c', `exec busybox httpd -f -p 8080 -h ${www}`],
+              ports: [{ containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
+            },
+          ],
+        },
+      },
+    },
+  });
+  const service = await client.create<Service>(SERVICES, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+  });
+  const clusterIP = service.spec!.clusterIP!;
+  t.regex(clusterIP, new RegExp(`^10\\.223\\.${cluster.subnet}\\.`));
+  await waitFor('the Service answering', async () => (await get(clusterIP, 80)).ok, 30_000);
+
+  // A client through the ClusterIP for the whole drill.
+  let requests = 0;
+  const failures: { at: number; text: string }[] = [];
+  let hammering = true;
+  const hammer = (async () => {
+    while (hammering) {
+      const res = await get(clusterIP, 80);
+      requests++;
+      if (!res.ok || res.text !== 'hello from the drill\n') failures.push({ at: Date.now(), text: res.text });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+
+  // Kill one replica of the Service.
+  const replicas = (await client.list<Pod>(PODS, { namespace: 'default', labelSelector: 'app=web' })).items;
+  t.is(replicas.length, 2);
+  const victim = await podWhen(client, replicas[0]!.metadata.name!, 'Running and ready', running);
+  const webPid = await containerPid(cluster, victim);
+  process.kill(webPid, 'SIGKILL');
+  t.log(`killed ${victim.metadata.name}'s httpd (pid ${webPid})`);
+
+  // The lone pods.
+  const pids = new Map<string, number>();
+  for (const policy of policies) {
+    const name = `sleeper-${policy.toLowerCase()}`;
+    const pod = await podWhen(client, name, 'Running', running);
+    t.is(pod.spec.nodeName, NODE_NAME);
+    const pid = await containerPid(cluster, pod);
+    pids.set(name, pid);
+    process.kill(pid, 'SIGKILL');
+  }
+  for (const pid of pids.values()) await waitFor(`pid ${pid} gone`, () => !isAlive(pid));
+
+  for (const policy of ['Always', 'OnFailure'] as const) {
+    const name = `sleeper-${policy.toLowerCase()}`;
+    const back = await podWhen(client, name, 'restarted once and Running', (p) => running(p) && restarts(p) === 1, 30_000);
+    const status = back.status!.containerStatuses![0]!;
+    t.is(status.lastState?.terminated?.exitCode, 137, `${name}: the kill is its last state`);
+    const pid = await containerPid(cluster, back);
+    t.not(pid, pids.get(name), `${name}: a new process`);
+    t.true(isAlive(pid));
+    t.is((await client.logs(name, { namespace: 'default' })), 'up\n', `${name}: the new run's log`);
+  }
+  const never = await podWhen(client, 'sleeper-never', 'Failed', (p) => p.status?.phase === 'Failed');
+  t.is(never.status?.containerStatuses?.[0]?.state?.terminated?.exitCode, 137);
+  t.is(restarts(never), 0);
+
+  const web = await podWhen(client, victim.metadata.name!, 'the killed replica back', (p) => running(p) && restarts(p) === 1, 30_000);
+  const backAt = Date.now();
+  t.not(await containerPid(cluster, web), webPid);
+  // A few more seconds of traffic with both replicas back.
+  const before = requests;
+  await waitFor('more requests after the restart', () => requests > before + 50, 30_000);
+  hammering = false;
+  await hammer;
+  const listed = failures.slice(0, 10).map((f) => `${new Date(f.at).toISOString()} ${f.text}`);
+  t.log(`${requests} requests through ${clusterIP}, ${failures.length} failed${listed.length ? `:\n${listed.join('\n')}` : ''}`);
+  t.deepEqual(failures.filter((f) => f.at > backAt).map((f) => f.text), [], 'no failure once the killed replica is Ready again');
+  t.true((await get(clusterIP, 80)).ok);
+  // Nothing else restarted: the other replica kept its process.
+  const other = await client.get<Pod>(PODS, replicas[1]!.metadata.name!, { namespace: 'default' });
+  t.is(restarts(other), 0);
+});

@@ -136,7 +136,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         what: `${backend}: API server creates/s at 64 clients vs creates/s through the bare store`,
         value: measured.apiW,
         baseline: measured.storeW,
-        goal: '>= 50% of baseline',
+        target: '>= 50% of baseline',
         met: measured.apiW >= 0.5 * measured.storeW,
       });
       if (backend === 'etcd') {
@@ -157,7 +157,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         targets.push({
           what: `etcd: p99 of mutating calls at ${PACED_RATE} writes/s (ms)`,
           value: summary.p99,
-          goal: '< 50',
+          target: '< 50',
           met: summary.p99 < 50 && r.errors === 0,
         });
       }

@@ -70,7 +70,7 @@ export async function run(args: string[]): Promise<BenchResult> {
           what: `one endpoint change with ${n} Services: partial sync ms`,
           value: median(partialMs),
           baseline: median(fullMs),
-          goal: '<= 10% of a full rewrite (iptables-restore itself reads the whole table first, so it is not free)',
+          target: '<= 10% of a full rewrite (iptables-restore itself reads the whole table first, so it is not free)',
           met: median(partialMs) <= 0.1 * median(fullMs),
         },
       ],

@@ -93,7 +93,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     const r = await measure(n, changes);
     results[String(n)] = r;
     const p99 = (r.change as { p99: number }).p99;
-    targets.push({ what: `change to data path p99 (ms), ${n} Services, iptables`, value: p99, baseline: r.initialSyncMs as number, goal: `<= ${GOAL_P99_MS} ms at 10,000 (Kubernetes measured ~5-13 s p50 at 5,000 nodes)`, met: p99 <= GOAL_P99_MS });
+    targets.push({ what: `change to data path p99 (ms), ${n} Services, iptables`, value: p99, baseline: r.initialSyncMs as number, target: `<= ${GOAL_P99_MS} ms at 10,000 (Kubernetes measured ~5-13 s p50 at 5,000 nodes)`, met: p99 <= GOAL_P99_MS });
   }
   return { name: 'proxy-sync', results, targets };
 }

@@ -6,15 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { PODS, type Node, type Pod } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { startClusterUp } from './support/cluster-up.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from './support/processes.js';
 
 test('corral up runs pods as processes through the agent; --keep-pods lets the next one adopt them', async (t) => {
   // The default network (a bridge, an IP per pod from node IPAM, the userspace proxy), on names
@@ -49,7 +41,7 @@ test('corral up runs pods as processes through the agent; --keep-pods lets the n
   const sleeper = Number(execFileSync('pgrep', ['-f', 'sleep 3607']).toString().trim().split('\n')[0]);
   t.true(sleeper > 0);
   t.teardown(() => {
-    if (alive(sleeper)) process.kill(sleeper, 'SIGKILL');
+    if (isAlive(sleeper)) process.kill(sleeper, 'SIGKILL');
   });
 
   const broken = await waitFor('broken Failed', async () => {
@@ -60,7 +52,7 @@ test('corral up runs pods as processes through the agent; --keep-pods lets the n
 
   // Ctrl-C with --keep-pods: the pod's process lives on, and the next `corral up` adopts it.
   t.is(await children.up!.stop('SIGINT'), 0, cluster.output());
-  t.true(alive(sleeper), 'the pod survived the stop');
+  t.true(isAlive(sleeper), 'the pod survived the stop');
   await cluster.restartUp();
   await new Promise((resolve) => setTimeout(resolve, 3_000));
   const adopted = await waitFor('hello still Running', async () => {
@@ -80,6 +72,6 @@ test('corral up runs pods as processes through the agent; --keep-pods lets the n
       return (err as { code?: number }).code === 404;
     }
   });
-  await waitFor('the process gone', () => !alive(sleeper));
+  await waitFor('the process gone', () => !isAlive(sleeper));
   t.is(await cluster.stop(), 0, cluster.output());
 });

@@ -4,14 +4,11 @@
 // the whole time; when the server is back, no pod has restarted (same processes, restartCount 0)
 // and the agent acts on new work again.
 import test from 'ava';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { PODS, type Deployment, type Node, type Pod, type ResourceRef, type Service } from '@corral/core';
+import { PODS, type Node, type Pod, type ResourceRef, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
-import { containerPid, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
+import { containerPid, createWebDeployment, DEPLOYMENTS, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
 
-const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
 const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
 const DOWN_MS = 60_000;
@@ -37,32 +34,7 @@ test('with the server down for 60 s the pods keep running and serving, and none 
   t.teardown(() => cluster.stop());
   const { client } = cluster;
 
-  const www = join(cluster.dir, 'www');
-  await mkdir(www);
-  await writeFile(join(www, 'index.html'), 'still here\n');
-  await client.create<Deployment>(DEPLOYMENTS, {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'httpd',
-              image: 'busybox',
-              command: ['sh', '-c', `exec busybox httpd -f -p 8080 -h ${www}`],
-              readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
-              livenessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 2 },
-            },
-          ],
-        },
-      },
-    },
-  });
+  await createWebDeployment(cluster, 'still here\n', { liveness: true });
   await client.create<Pod>(PODS, {
     apiVersion: 'v1',
     kind: 'Pod',

@@ -3,14 +3,11 @@
 // Never: Failed with 137), and a 2-replica Service keeps answering through its ClusterIP while
 // one replica is killed.
 import test from 'ava';
-import { mkdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { join } from 'node:path';
-import { PODS, type Deployment, type Pod, type ResourceRef, type Service } from '@corral/core';
+import { PODS, type Pod, type ResourceRef, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
-import { containerPid, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
+import { containerPid, createWebDeployment, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
 
-const DEPLOYMENTS: ResourceRef = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
 const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 
 const running = (p: Pod) => p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready === true;
@@ -48,32 +45,7 @@ test('kill -9 of a pod process: restarted per restartPolicy, and the Service kee
   }
 
   // The Service: two replicas of busybox's httpd serving a file of the test's own.
-  const www = join(cluster.dir, 'www');
-  await mkdir(www);
-  await writeFile(join(www, 'index.html'), 'hello from the drill\n');
-  await client.create<Deployment>(DEPLOYMENTS, {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web', namespace: 'default' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          containers: [
-            {
-              name: 'httpd',
-              image: 'busybox',
-              command: ['sh', '-c', `exec busybox httpd -f -p 8080 -h ${www}`],
-              ports: [{ containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
-            },
-          ],
-        },
-      },
-    },
-  });
+  await createWebDeployment(cluster, 'hello from the drill\n');
   const service = await client.create<Service>(SERVICES, {
     apiVersion: 'v1',
     kind: 'Service',

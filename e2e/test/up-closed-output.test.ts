@@ -8,15 +8,7 @@ import { PODS, type Pod } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { CORRAL_BIN } from './support/cli.js';
 import { startClusterUp } from './support/cluster-up.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isAlive } from './support/processes.js';
 
 test('corral up with its output pipes closed stops its pods on SIGINT', async (t) => {
   // The helper's `corral up` writes to a file; it keeps the pod when stopped, and the `corral up`
@@ -38,10 +30,10 @@ test('corral up with its output pipes closed stops its pods on SIGINT', async (t
   const pid = Number(execFileSync('pgrep', ['-f', marker]).toString().trim().split('\n')[0]);
   t.true(pid > 0);
   t.teardown(() => {
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
+    if (isAlive(pid)) process.kill(pid, 'SIGKILL');
   });
   t.is(await cluster.children.up!.stop('SIGINT'), 0, cluster.output());
-  t.true(alive(pid), 'the pod outlived the first corral up (--keep-pods)');
+  t.true(isAlive(pid), 'the pod outlived the first corral up (--keep-pods)');
 
   const up = spawn(
     process.execPath,
@@ -70,6 +62,6 @@ test('corral up with its output pipes closed stops its pods on SIGINT', async (t
   up.kill('SIGINT');
   const code = await exited;
   t.is(code, 0, `corral up ended with ${code} (${up.signalCode ?? 'no signal'}); it printed before the pipes closed:\n${printed.slice(-3000)}`);
-  await waitFor('the pod process gone', async () => (alive(pid) ? undefined : true), 20_000);
-  t.false(alive(pid));
+  await waitFor('the pod process gone', async () => (isAlive(pid) ? undefined : true), 20_000);
+  t.false(isAlive(pid));
 });

@@ -4,13 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import type { Agent } from '../agent/Agent.js';
 import { AgentSetupError, defaultAgentRootDir, startAgentFor } from '../agent/fromCorral.js';
 import { DEFAULT_TIMING } from '../agent/types.js';
-import { ApiClient } from '../client/ApiClient.js';
+import type { ApiClient } from '../client/ApiClient.js';
 import { startComponents, type RunningComponents } from '../components/startComponents.js';
 import type { Corral } from '../kernel/Corral.js';
 import type { RunningProxy } from '../proxy/ProxyLoop.js';
 import { consoleLogger } from '../server/log.js';
 import type { AgentFlags, LocalAgentArgs } from './commands/agent.js';
 import type { CliContext } from './context.js';
+import { loopbackClient } from './loopbackClient.js';
 import type { ServerProcess } from './serverProcess.js';
 
 // The node agent's process: the agent, the service proxy and the plugins' agent components.
@@ -97,18 +98,7 @@ export async function startLocalAgent(ctx: CliContext, server: ServerProcess, ar
     ctx.stdout.write('No node agent: no plugin offers the "process" runtime; add "@corral/runtime-process" to the config\'s plugins, or give --runtime.\n');
     return undefined;
   }
-  const admin = api.issueClientCertificate?.('system:node:local', ['system:nodes', 'system:masters']);
-  const client = new ApiClient(
-    {
-      server: api.url,
-      namespace: 'default',
-      insecureSkipTlsVerify: false,
-      files: [],
-      ...(api.caCertificate ? { ca: Buffer.from(api.caCertificate) } : {}),
-      ...(admin ? { clientCert: Buffer.from(admin.certificate), clientKey: Buffer.from(admin.key) } : {}),
-    },
-    { timeoutMs: DEFAULT_TIMING.requestTimeoutMs, userAgent: 'corral-agent' },
-  );
+  const client = loopbackClient(api, 'system:node:local', ['system:nodes', 'system:masters'], { timeoutMs: DEFAULT_TIMING.requestTimeoutMs, userAgent: 'corral-agent' });
   const store = corral.config.store;
   const dataDir = argv['data-dir'] ?? corral.config.server.dataDir ?? (store && 'embedded' in store ? store.embedded.dir : '.corral/data');
   const rootDir = argv['root-dir'] ?? join(dirname(resolve(dataDir)), 'agent');

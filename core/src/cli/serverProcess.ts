@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ApiClient } from '../client/ApiClient.js';
+import type { ApiClient } from '../client/ApiClient.js';
 import { defaultIdentity } from '../client/leader/identity.js';
 import { startComponents, type RunningComponents } from '../components/startComponents.js';
 import { startControllerManager, type ControllerManager } from '../controllers/ControllerManager.js';
@@ -15,6 +15,7 @@ import { openStore } from '../store/openStore.js';
 import type { Store, StoreConfig } from '../store/types.js';
 import type { ServerArgs } from './commands/server.js';
 import type { CliContext } from './context.js';
+import { loopbackClient } from './loopbackClient.js';
 
 // The server's process: the API server, its store and the control plane. Loaded by `corral
 // server` and `corral up` only when they run, so no other command pays for koa, the store or
@@ -35,26 +36,13 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** A client of the process's own API: the server's CA, an admin certificate over HTTPS. */
-function loopbackClient(api: ApiServer): ApiClient {
-  const admin = api.issueClientCertificate?.('corral-control-plane', ['system:masters']);
-  return new ApiClient({
-    server: api.url,
-    namespace: 'default',
-    insecureSkipTlsVerify: false,
-    files: [],
-    ...(api.caCertificate ? { ca: Buffer.from(api.caCertificate) } : {}),
-    ...(admin ? { clientCert: Buffer.from(admin.certificate), clientKey: Buffer.from(admin.key) } : {}),
-  }, { userAgent: 'corral-control-plane' });
-}
-
 /** Starts the controller manager and the scheduler against the process's own API. */
 async function startControlPlane(
   corral: Corral,
   api: ApiServer,
   leaderElection: boolean,
 ): Promise<{ client: ApiClient; controllers: ControllerManager; scheduler?: ApiScheduler; components: RunningComponents }> {
-  const client = loopbackClient(api);
+  const client = loopbackClient(api, 'corral-control-plane', ['system:masters'], { userAgent: 'corral-control-plane' });
   const identity = defaultIdentity();
   const controllers = await startControllerManager({ corral, client, identity, leaderElection, logger: consoleLogger });
   let scheduler: ApiScheduler | undefined;

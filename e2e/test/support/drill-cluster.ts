@@ -2,15 +2,16 @@
 // `corral up` or (split) as `corral server` and `corral agent` apart; and what the drills look
 // at on it (pods by phase, the host PIDs of their containers).
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { PODS, type ApiClient, type Pod } from '@corral/core';
+import { PODS, type ApiClient, type Deployment, type Pod } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { startClusterUp, type ClusterUp } from './cluster-up.js';
 
 export { CORRAL_BIN, runCli } from './cli.js';
 export { freePort } from './ports.js';
+export { isAlive } from './processes.js';
 
 export const NODE_NAME = 'e2e-node';
 
@@ -53,11 +54,40 @@ export async function containerPid(cluster: DrillCluster, pod: Pod, container = 
   return record.main.pid;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+
+export const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' } as const;
+
+/**
+ * Creates `web`: `replicas` of busybox's httpd serving a page of `text` from the cluster's dir,
+ * ready (and, with `liveness`, alive) by an HTTP probe on port 8080.
+ */
+export async function createWebDeployment(cluster: DrillCluster, text: string, options: { replicas?: number; liveness?: boolean } = {}): Promise<Deployment> {
+  const www = join(cluster.dir, 'www');
+  await mkdir(www, { recursive: true });
+  await writeFile(join(www, 'index.html'), text);
+  const probe = (periodSeconds: number) => ({ httpGet: { path: '/', port: 8080 }, periodSeconds });
+  return cluster.client.create<Deployment>(DEPLOYMENTS, {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      replicas: options.replicas ?? 2,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: {
+          containers: [
+            {
+              name: 'httpd',
+              image: 'busybox',
+              command: ['sh', '-c', `exec busybox httpd -f -p 8080 -h ${www}`],
+              ports: [{ containerPort: 8080 }],
+              readinessProbe: probe(1),
+              ...(options.liveness ? { livenessProbe: probe(2) } : {}),
+            },
+          ],
+        },
+      },
+    },
+  });
 }

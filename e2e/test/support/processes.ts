@@ -79,3 +79,13 @@ export async function stopWithin(child: Child, ms: number): Promise<number | nul
     clearTimeout(timer);
   }
 }
+
+/** Whether a process of this PID exists (signal 0). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PODS, type ApiClient, type Endpoints, type Node, type Pod, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { ask, clientFor, corralUp, DEPLOYMENTS, isReady, killPodProcesses, NODES, podReady, pongDeployment, randomRanges, sh, writeUpConfig, type Up } from './support/corral-up.js';
+import { freePort } from './support/ports.js';
 
 interface Cluster {
   dir: string;
@@ -44,7 +45,7 @@ test.serial('a 3-node cluster with a Service over 3 replicas, one per node', asy
   const config = await writeUpConfig(dir, ranges);
   const kubeconfig = join(dir, 'kubeconfig');
   const c: Cluster = (cluster = { dir, client: undefined as unknown as ApiClient, clusterIP: '', orphanNetns: [], orphanPods: [] });
-  c.up = await corralUp(['--nodes', '3', '--config', config, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--node-name', `drl${randomInt(1000, 10000)}`, '--underlay', ranges.underlay, '--listen', `:${randomInt(20000, 30000)}`]);
+  c.up = await corralUp(['--nodes', '3', '--config', config, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--node-name', `drl${randomInt(1000, 10000)}`, '--underlay', ranges.underlay, '--listen', `:${await freePort()}`]);
   c.client = clientFor(kubeconfig);
   const svc = await c.client.create<Service>('services', {
     apiVersion: 'v1',

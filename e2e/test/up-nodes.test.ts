@@ -30,6 +30,7 @@ import {
   type Up,
   type UpNode,
 } from './support/corral-up.js';
+import { freePort } from './support/ports.js';
 
 // One cluster for the serial tests below; the last one stops it.
 interface Cluster {
@@ -77,7 +78,7 @@ test.serial('corral up --nodes 3: nodes Ready, a spread Deployment, a Service fr
   const prefix = `upn${randomInt(1000, 10000)}`;
   const config = await writeUpConfig(dir, ranges);
   const kubeconfig = join(dir, 'kubeconfig');
-  const args = ['--nodes', '3', '--config', config, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--node-name', prefix, '--underlay', ranges.underlay, '--listen', `:${randomInt(20000, 30000)}`];
+  const args = ['--nodes', '3', '--config', config, '--data-dir', join(dir, 'data'), '--kubeconfig', kubeconfig, '--node-name', prefix, '--underlay', ranges.underlay, '--listen', `:${await freePort()}`];
   const c: Cluster = (cluster = { dir, args, kubeconfig, ranges, nodes: [], clusterIP: '', client: undefined as unknown as ApiClient });
   c.up = await corralUp(args);
   phase('up');

@@ -9,6 +9,7 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './support/ports.js';
 import { corralUp, linkExists, randomRanges, sh, spawnUp, writeUpConfig, type Up } from './support/corral-up.js';
 
 const { version } = JSON.parse(await readFile(new URL('../../../core/package.json', import.meta.url), 'utf8')) as { version: string };
@@ -21,7 +22,8 @@ async function tempDir(t: { teardown(fn: () => Promise<void>): void }, name: str
 }
 
 /** The flags of a run in `dir` on a port of its own. */
-function upArgs(dir: string, port = randomInt(20000, 30000)): string[] {
+async function upArgs(dir: string, port?: number): Promise<string[]> {
+  port ??= await freePort();
   return ['--data-dir', join(dir, 'data'), '--kubeconfig', join(dir, 'kubeconfig'), '--listen', `127.0.0.1:${port}`, '--node-name', `upp${randomInt(1000, 10000)}`];
 }
 
@@ -36,7 +38,7 @@ test('the API port in use: which port, and the flag that changes it', async (t) 
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
   t.teardown(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
   const { port } = blocker.address() as { port: number };
-  const { code, output } = await failedRun(spawnUp(upArgs(dir, port)));
+  const { code, output } = await failedRun(spawnUp(await upArgs(dir, port)));
   t.is(code, 1, output);
   t.regex(output, new RegExp(`port ${port} is already in use`));
   t.regex(output, /--listen 127\.0\.0\.1:PORT/);
@@ -49,7 +51,7 @@ test('a data dir written by a newer Corral is refused, naming both versions and 
   const marker = join(dir, 'data', 'corral-version.json');
   await mkdir(join(dir, 'data'));
   await writeFile(marker, JSON.stringify({ version: '99.1.0' }));
-  const { code, output } = await failedRun(spawnUp(upArgs(dir)));
+  const { code, output } = await failedRun(spawnUp(await upArgs(dir)));
   t.is(code, 1, output);
   t.true(output.includes(`the data dir ${join(dir, 'data')} was written by Corral 99.1.0, newer than this Corral ${version}`), output);
   t.false(existsSync(join(dir, 'kubeconfig')));
@@ -63,7 +65,7 @@ test('a data dir of an older Corral is taken over and its marker brought up to d
   await writeFile(marker, JSON.stringify({ version: '0.0.1' }));
   const ranges = randomRanges();
   const config = await writeUpConfig(dir, ranges, [], ['agent:', '  network: { pods: none, services: none }']);
-  const up = await corralUp(['--config', config, ...upArgs(dir)]);
+  const up = await corralUp(['--config', config, ...(await upArgs(dir))]);
   t.teardown(async () => void (await up.stop()));
   t.is(JSON.parse(await readFile(marker, 'utf8')).version, version);
   t.true(existsSync(join(dir, 'kubeconfig')));
@@ -72,7 +74,7 @@ test('a data dir of an older Corral is taken over and its marker brought up to d
 
 test('not root: --nodes says what needs root and what works without it', async (t) => {
   const dir = await tempDir(t, 'nonroot-nodes');
-  const { code, output } = await failedRun(spawnUp(['--nodes', '2', ...upArgs(dir)], {}, NOBODY));
+  const { code, output } = await failedRun(spawnUp(['--nodes', '2', ...(await upArgs(dir))], {}, NOBODY));
   t.is(code, 1, output);
   t.regex(output, /corral up --nodes needs root: it creates a bridge, a network namespace per node/);
   t.regex(output, /run `corral up` without --nodes: without root that gives the server and its API, the process runtime/);
@@ -85,7 +87,7 @@ test('not root: plain corral up comes up and says what works and what does not',
   const ranges = randomRanges();
   const config = await writeUpConfig(dir, ranges);
   await chmod(config, 0o644);
-  const up = await corralUp(['--config', config, ...upArgs(dir), '--root-dir', join(dir, 'agent')], { HOME: dir }, NOBODY).catch((err: Error) => err);
+  const up = await corralUp(['--config', config, ...(await upArgs(dir)), '--root-dir', join(dir, 'agent')], { HOME: dir }, NOBODY).catch((err: Error) => err);
   t.false(up instanceof Error, String(up));
   if (up instanceof Error) return;
   t.teardown(async () => void (await up.stop()));
@@ -102,7 +104,7 @@ for (const [runtime, plugin, option, daemon] of [
     const dir = await tempDir(t, runtime);
     const socket = join(dir, `${daemon}.sock`);
     const config = await writeUpConfig(dir, randomRanges(), [`  - name: "${plugin}"`, `    options: { ${option}: "unix://${socket}" }`], ['agent:', '  network: { pods: none, services: none }']);
-    const { code, output } = await failedRun(spawnUp(['--config', config, '--runtime', runtime, ...upArgs(dir)]));
+    const { code, output } = await failedRun(spawnUp(['--config', config, '--runtime', runtime, ...(await upArgs(dir))]));
     t.is(code, 1, output);
     t.regex(output, /corral: the node cannot run pods: /);
     t.true(output.includes(socket), output);
@@ -118,7 +120,7 @@ test('--nodes with an underlay this machine already routes: refused before anyth
   const link = `crlo${randomInt(1e4, 1e5)}`;
   await sh(`ip link add ${link} type bridge && ip addr add 10.232.${r}.1/24 dev ${link} && ip link set ${link} up`);
   t.teardown(async () => void (await sh(`ip link del ${link}`).catch(() => undefined)));
-  const { code, output } = await failedRun(spawnUp(['--nodes', '2', '--underlay', `10.232.${r}.0/25`, ...upArgs(dir)]));
+  const { code, output } = await failedRun(spawnUp(['--nodes', '2', '--underlay', `10.232.${r}.0/25`, ...(await upArgs(dir))]));
   t.is(code, 1, output);
   t.regex(output, new RegExp(`the underlay 10\\.232\\.${r}\\.0/25 overlaps a network this machine routes \\(10\\.232\\.${r}\\.0/24 dev ${link} .*\\); choose a free subnet with --underlay`));
   t.false(existsSync(join(dir, 'kubeconfig')));

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { PODS, type Pod, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { ask, clientFor, corralUp, DEPLOYMENTS, podReady, pongDeployment, randomRanges, sh, writeUpConfig, type Up } from './support/corral-up.js';
+import { freePort } from './support/ports.js';
 
 const run = promisify(execFile);
 const REPLICA_SETS = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true, kind: 'ReplicaSet' } as const;
@@ -39,7 +40,7 @@ test('Ctrl-C stops the pods; corral up again on the same data dir brings back th
   ]);
   const dataDir = join(dir, 'data');
   const kubeconfig = join(dir, 'kubeconfig');
-  const args = ['--config', config, '--data-dir', dataDir, '--listen', `127.0.0.1:${randomInt(20000, 30000)}`, '--kubeconfig', kubeconfig, '--node-name', `upr${randomInt(1000, 10000)}`];
+  const args = ['--config', config, '--data-dir', dataDir, '--listen', `127.0.0.1:${await freePort()}`, '--kubeconfig', kubeconfig, '--node-name', `upr${randomInt(1000, 10000)}`];
   ups.push(await corralUp(args));
 
   const { version } = JSON.parse(await readFile(new URL('../../../core/package.json', import.meta.url), 'utf8')) as { version: string };

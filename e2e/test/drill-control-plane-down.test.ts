@@ -4,30 +4,15 @@
 // the whole time; when the server is back, no pod has restarted (same processes, restartCount 0)
 // and the agent acts on new work again.
 import test from 'ava';
-import { request } from 'node:http';
 import { PODS, type Node, type Pod, type ResourceRef, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
-import { containerPid, createWebDeployment, DEPLOYMENTS, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
+import { askWeb as get, containerPid, createWebDeployment, DEPLOYMENTS, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
 
 const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
 const DOWN_MS = 60_000;
 
 const running = (p: Pod) => p.status?.phase === 'Running' && p.status.containerStatuses?.every((c) => c.ready) === true;
-
-function get(host: string, port: number): Promise<{ ok: boolean; text: string }> {
-  return new Promise((resolve) => {
-    const req = request({ host, port, path: '/', timeout: 2000, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ ok: res.statusCode === 200, text: res.statusCode === 200 ? body : `HTTP ${res.statusCode}` }));
-      res.on('error', (err) => resolve({ ok: false, text: err.message }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (err) => resolve({ ok: false, text: err.message }));
-    req.end();
-  });
-}
 
 test('with the server down for 60 s the pods keep running and serving, and none restarts', async (t) => {
   const cluster = await startDrillCluster({ split: true });

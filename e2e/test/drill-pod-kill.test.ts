@@ -3,30 +3,14 @@
 // Never: Failed with 137), and a 2-replica Service keeps answering through its ClusterIP while
 // one replica is killed.
 import test from 'ava';
-import { request } from 'node:http';
 import { PODS, type Pod, type ResourceRef, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
-import { containerPid, createWebDeployment, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
+import { askWeb as get, containerPid, createWebDeployment, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
 
 const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 
 const running = (p: Pod) => p.status?.phase === 'Running' && p.status.containerStatuses?.[0]?.ready === true;
 const restarts = (p: Pod) => p.status?.containerStatuses?.[0]?.restartCount ?? 0;
-
-/** One GET; the body, or the error's message. */
-function get(host: string, port: number): Promise<{ ok: boolean; text: string }> {
-  return new Promise((resolve) => {
-    const req = request({ host, port, path: '/', timeout: 2000, agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ ok: res.statusCode === 200, text: res.statusCode === 200 ? body : `HTTP ${res.statusCode}` }));
-      res.on('error', (err) => resolve({ ok: false, text: err.message }));
-    });
-    req.on('timeout', () => req.destroy(new Error('timed out')));
-    req.on('error', (err) => resolve({ ok: false, text: err.message }));
-    req.end();
-  });
-}
 
 test('kill -9 of a pod process: restarted per restartPolicy, and the Service keeps serving', async (t) => {
   const cluster = await startDrillCluster();

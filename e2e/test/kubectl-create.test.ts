@@ -4,29 +4,16 @@
 // reads Corral's protobuf answers as the same objects.
 import test from 'ava';
 import { execFile } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startTestApiServer, type TestApiServer } from '@corral/core/testing';
+import { findKubectl } from './support/cli.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
-
-function findKubectl(): string | undefined {
-  if (process.env.KUBECTL) return process.env.KUBECTL;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(dir, 'kubectl'), constants.X_OK);
-      return join(dir, 'kubectl');
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 const KUBECTL = findKubectl();
 let server: TestApiServer;

@@ -2,28 +2,15 @@
 // JSON), describe, scale, get -w, delete, with the seed's manifests; and no warnings on stderr.
 import test from 'ava';
 import { execFile, spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startTestApiServer, type TestApiServer } from '@corral/core/testing';
+import { findKubectl } from './support/cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/kubectl/${name}`, import.meta.url));
-
-function findKubectl(): string | undefined {
-  if (process.env.KUBECTL) return process.env.KUBECTL;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    try {
-      accessSync(join(dir, 'kubectl'), constants.X_OK);
-      return join(dir, 'kubectl');
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 const KUBECTL = findKubectl();
 let server: TestApiServer;

@@ -1,5 +1,7 @@
 // The `corral` CLI (and kubectl) run to their end, as a user types them against a cluster.
 import { execFile } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CORRAL_BIN = fileURLToPath(new URL('../../../../core/dist/src/cli/main.js', import.meta.url));
@@ -43,4 +45,18 @@ function runProgram(program: string, args: readonly string[], options: CliOption
     });
     child.stdin?.end();
   });
+}
+
+/** $KUBECTL, or the kubectl on PATH; undefined when there is none (the test then says so). */
+export function findKubectl(): string | undefined {
+  if (process.env.KUBECTL) return process.env.KUBECTL;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    try {
+      accessSync(join(dir, 'kubectl'), constants.X_OK);
+      return join(dir, 'kubectl');
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }

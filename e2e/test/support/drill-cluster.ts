@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { PODS, type ApiClient, type Deployment, type Pod } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { startClusterUp, type ClusterUp } from './cluster-up.js';
+import { httpGet } from './examples.js';
 
 export { CORRAL_BIN, runCli } from './cli.js';
 export { freePort } from './ports.js';
@@ -90,4 +91,12 @@ export async function createWebDeployment(cluster: DrillCluster, text: string, o
       },
     },
   });
+}
+
+/** One GET of `/` given 2 s, never rejected: ok with the body, or what went wrong. */
+export function askWeb(host: string, port: number): Promise<{ ok: boolean; text: string }> {
+  return httpGet(host, port, '/', 2_000).then(
+    (answer) => (answer.status === 200 ? { ok: true, text: answer.body } : { ok: false, text: `HTTP ${answer.status}` }),
+    (err: Error) => ({ ok: false, text: err.message }),
+  );
 }

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,15 +50,30 @@ function ipInSubnet(ip: string, subnet: string): boolean {
   return (toInt(ip) & mask) >>> 0 === (toInt(net) & mask) >>> 0;
 }
 
+/** What the pod's server answered; a SYN or answer lost on the way fails this try after 2 s. */
 function fetchTcp(host: string, port: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host, port });
     let data = '';
     socket.setEncoding('utf8');
+    socket.setTimeout(2000, () => socket.destroy(new Error(`no answer from ${host}:${port} within 2 s`)));
     socket.on('data', (d: string) => (data += d));
     socket.on('end', () => resolve(data));
     socket.on('error', reject);
   });
+}
+
+/** The container's state, its output and the host's view of the path, for a failed wait. */
+async function podNetworkReport(containerId: string, ip: string): Promise<string> {
+  const status = await runtime.containerStatus(containerId).catch((err: Error) => err.message);
+  const logs = await readAll(runtime.logs(containerId)).catch((err: Error) => err.message);
+  const route = await run('ip', ['route', 'get', ip]);
+  const neighbour = await run('ip', ['neigh', 'show', ip]);
+  return [`container: ${JSON.stringify(status)}`, `logs: ${logs}`, `route: ${route}`, `neighbour: ${neighbour}`].join('\n');
+}
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve) => execFile(cmd, args, (err, stdout, stderr) => resolve(err ? `${err.message} ${stderr}` : stdout.trim())));
 }
 
 test('CRI gives the pod an IP on its CNI bridge, and the host reaches it there', async (t) => {
@@ -71,7 +87,13 @@ test('CRI gives the pod an IP on its CNI bridge, and the host reaches it there',
 
   const server = await runtime.createContainer(sandbox, containerConfig('server', containerd.image, 'while true; do echo hello-from-pod | nc -l -p 8080; done'), config);
   await runtime.startContainer(server);
-  const answer = await waitFor(() => fetchTcp(status!.ip!, 8080).catch(() => undefined), `the pod to listen on ${status!.ip}:8080`);
+  let lastError = '';
+  const answer = await waitFor(
+    () => fetchTcp(status!.ip!, 8080).catch((err: Error) => void (lastError = err.message)),
+    `the pod to listen on ${status!.ip}:8080`,
+  ).catch(async (err: Error) => {
+    throw new Error(`${err.message}; last try: ${lastError}\n${await podNetworkReport(server, status!.ip!)}`);
+  });
   t.is(answer, 'hello-from-pod\n');
   t.deepEqual((await runtime.listPodSandboxes({ id: sandbox }))[0]?.ip, status!.ip, 'listing carries the IP too');
 });

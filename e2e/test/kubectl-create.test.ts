@@ -137,6 +137,7 @@ test.serial('every kubectl create subcommand for the kinds Corral serves creates
     [['create', 'job', 'once', '--image=busybox', '--', 'echo', 'hi'], 'job.batch/once created'],
     [['create', 'cronjob', 'tick', '--image=busybox', '--schedule=*/5 * * * *', '--restart=Never', '--', 'date'], 'cronjob.batch/tick created'],
     [['create', 'job', 'tick-now', '--from=cronjob/tick'], 'job.batch/tick-now created'],
+    [['create', 'serviceaccount', 'robot'], 'serviceaccount/robot created'],
   ];
   for (const [args, expected] of commands) {
     const r = await kubectl(...args);
@@ -174,6 +175,7 @@ test.serial('every kubectl create subcommand for the kinds Corral serves creates
   t.is(tick.spec.jobTemplate.spec.template.spec.restartPolicy, 'Never');
   const tickNow = await api('/apis/batch/v1/namespaces/default/jobs/tick-now');
   t.like(tickNow.metadata.ownerReferences[0], { kind: 'CronJob', name: 'tick', uid: tick.metadata.uid, controller: true });
+  t.like(await api('/api/v1/namespaces/default/serviceaccounts/robot'), { kind: 'ServiceAccount', metadata: { name: 'robot' } });
 });
 
 test.serial('kubectl create sends protobuf and gets JSON back when its Accept allows JSON', async (t) => {
@@ -194,6 +196,7 @@ test.serial('kubectl reads Corral’s protobuf answers as the objects the API ho
     [['create', 'secret', 'generic', 'pb-secret', '--from-literal=a=b'], '/api/v1/namespaces/default/secrets/pb-secret'],
     [['create', 'cronjob', 'pb-cron', '--image=busybox', '--schedule=0 * * * *'], '/apis/batch/v1/namespaces/default/cronjobs/pb-cron'],
     [['create', 'namespace', 'pb-ns'], '/api/v1/namespaces/pb-ns'],
+    [['create', 'serviceaccount', 'pb-sa'], '/api/v1/namespaces/default/serviceaccounts/pb-sa'],
   ];
   for (const [args, path] of cases) {
     writes.length = 0;
@@ -214,6 +217,7 @@ test.serial('kubectl get -o yaml round-trips objects made by kubectl create', as
     ['job', 'once'],
     ['cronjob', 'tick'],
     ['namespace', 'team-a'],
+    ['serviceaccount', 'robot'],
   ] as const) {
     const got = await kubectl('get', kind, name, '-o', 'yaml');
     t.is(got.code, 0, got.stderr);

@@ -15,6 +15,7 @@ import {
   defaultReplicationController,
   defaultSecret,
   defaultService,
+  defaultServiceAccount,
 } from './defaults/kinds.js';
 import { defaultPod } from './defaults/pod.js';
 import { nameIsDns1035Label, nameIsDnsLabel } from './names.js';
@@ -31,6 +32,7 @@ import {
   nodeSchema,
   replicationControllerSchema,
   secretSchema,
+  serviceAccountSchema,
   serviceSchema,
 } from './schemas/core.js';
 import { podSchema } from './schemas/pod.js';
@@ -47,6 +49,7 @@ import {
 } from './validation/immutable.js';
 import { validatePodSpec } from './validation/pod.js';
 import { DEFAULT_NODE_PORT_RANGE, validateEndpointSubsets, validateServiceSpec, type PortRange } from './validation/service.js';
+import { validateServiceAccount } from './validation/serviceAccount.js';
 import {
   validateCronJob,
   validateDeploymentSpec,
@@ -198,6 +201,16 @@ export function createBuiltinResources(options: BuiltinOptions = {}): ResourceDe
         ...immutableField(secret.type, old.type, FieldPath.of('type')),
         ...validateImmutableData(secret, old, ['data']),
       ],
+    }),
+    defineResource({
+      ...core,
+      kind: 'ServiceAccount',
+      plural: 'serviceaccounts',
+      shortNames: ['sa'],
+      namespaced: true,
+      schema: serviceAccountSchema,
+      defaults: defaultServiceAccount,
+      rules: validateServiceAccount,
     }),
     defineResource({
       ...core,

@@ -94,6 +94,7 @@ export {
 } from './defaults/pod.js';
 export {
   defaultConfigMap,
+  defaultServiceAccount,
   defaultCronJob,
   defaultDeployment,
   defaultEndpoints,

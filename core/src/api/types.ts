@@ -471,6 +471,33 @@ export interface Secret extends ApiObject {
   immutable?: boolean;
 }
 
+// ---------------------------------------------------------------- identities
+
+/** A reference to an object of a known kind in the same namespace: only its name. */
+export interface LocalObjectReference {
+  name?: string;
+}
+
+/** A reference to any object, by kind, namespace and name (and optionally uid and version). */
+export interface ObjectReference {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  uid?: string;
+  resourceVersion?: string;
+  fieldPath?: string;
+}
+
+/** An identity for processes that run in pods; every namespace has one named `default`. */
+export interface ServiceAccount extends ApiObject {
+  /** The Secrets pods running as this account may use. */
+  secrets?: ObjectReference[];
+  /** Secrets the agent uses to pull images for pods running as this account. */
+  imagePullSecrets?: LocalObjectReference[];
+  automountServiceAccountToken?: boolean;
+}
+
 // ---------------------------------------------------------------- events
 
 export interface Event extends ApiObject {

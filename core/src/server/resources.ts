@@ -36,7 +36,7 @@ export interface ServedResource {
 }
 
 const CREATE_ON_UPDATE = new Set(['/Endpoints', '/Event', '/ReplicationController', 'coordination.k8s.io/Lease']);
-const RETURN_DELETED = new Set(['/Pod', '/Service', '/Namespace', '/Node', '/Endpoints', '/ConfigMap', '/Secret', '/Event']);
+const RETURN_DELETED = new Set(['/Pod', '/Service', '/Namespace', '/Node', '/Endpoints', '/ConfigMap', '/Secret', '/ServiceAccount', '/Event']);
 
 /**
  * The store key segment: the plural for Kubernetes' own groups (as `/registry/pods/...`), the

@@ -23,6 +23,7 @@ test('one definition per built-in kind, in its group', (t) => {
       'v1 ReplicationController replicationcontrollers ns',
       'v1 ConfigMap configmaps ns',
       'v1 Secret secrets ns',
+      'v1 ServiceAccount serviceaccounts ns',
       'v1 Event events ns',
       'apps/v1 Deployment deployments ns',
       'apps/v1 ReplicaSet replicasets ns',
@@ -51,6 +52,7 @@ test("short names are kubectl's", (t) => {
     Node: 'no',
     Event: 'ev',
     CronJob: 'cj',
+    ServiceAccount: 'sa',
   });
 });
 

@@ -15,6 +15,7 @@ test('the shipped default config loads on its own and lists the built-in plugins
       '@corral/plugin-endpoints',
       '@corral/plugin-node-lifecycle',
       '@corral/plugin-gc',
+      '@corral/plugin-serviceaccounts',
       '@corral/plugin-node-ipam',
       '@corral/plugin-dns',
       '@corral/runtime-process',

@@ -15,6 +15,7 @@ import type {
   ReplicationController,
   Secret,
   Service,
+  ServiceAccount,
 } from '../types.js';
 import { child, fillPodTemplate, pure, setDefault } from './pod.js';
 
@@ -180,6 +181,7 @@ export const defaultService: (svc: Service) => Service = pure(fillService);
 export const defaultEndpoints: (ep: Endpoints) => Endpoints = pure(fillEndpoints);
 export const defaultConfigMap: (cm: ConfigMap) => ConfigMap = pure(nothing);
 export const defaultSecret: (secret: Secret) => Secret = pure(fillSecret);
+export const defaultServiceAccount: (sa: ServiceAccount) => ServiceAccount = pure(nothing);
 export const defaultEvent: (event: Event) => Event = pure(nothing);
 export const defaultReplicationController: (rc: ReplicationController) => ReplicationController =
   pure(fillReplicationController);

@@ -131,6 +131,12 @@ export const secretSchema = kindSchema('v1', 'Secret', {
   immutable: bool,
 });
 
+export const serviceAccountSchema = kindSchema('v1', 'ServiceAccount', {
+  secrets: Joi.array().items(objectReference),
+  imagePullSecrets: Joi.array().items(strictObject({ name: str })),
+  automountServiceAccountToken: bool,
+});
+
 export const eventSchema = kindSchema('v1', 'Event', {
   involvedObject: objectReference.required(),
   reason: str,

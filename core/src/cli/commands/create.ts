@@ -4,6 +4,7 @@ import { withLastApplied } from '../kube/apply.js';
 import { clientHandler, withClientFlags, type ClientArgs } from '../kube/connect.js';
 import { DRY_RUN_OPTION, dryRunSuffix, forEachManifest, type DryRun } from '../kube/each-manifest.js';
 import { withFileFlags, type FileArgs } from '../kube/files.js';
+import { withGenerators } from '../kube/generators/commands.js';
 import { objectRef } from '../kube/targets.js';
 import { formatObjects, parseOutputFormat } from '../output/printers.js';
 
@@ -13,17 +14,26 @@ interface CreateArgs extends ClientArgs, FileArgs {
   output?: string;
 }
 
-/** `corral create -f`: create the objects; an existing one is an error. */
+/**
+ * `corral create -f`: create the objects; an existing one is an error. `corral create
+ * serviceaccount|namespace|configmap NAME`: kubectl's generators, building the object from flags.
+ */
 export function createCommand(ctx: CliContext): CommandModule<GlobalArgs, CreateArgs> {
   return {
     command: 'create',
-    describe: 'Create resources from files or stdin',
+    describe: 'Create resources from files or stdin, or one of the kinds below from flags',
     builder: (y) =>
-      withFileFlags(withClientFlags(y), 'to create')
-        .demandOption('filename', 'give the objects to create with -f FILE (or -f - for stdin)')
-        .option('dry-run', DRY_RUN_OPTION)
-        .option('save-config', { type: 'boolean', default: false, describe: 'record the configuration for a later apply' })
-        .option('output', { alias: 'o', type: 'string', describe: 'print the created objects: json|yaml|name' }) as Argv<CreateArgs>,
+      withGenerators(
+        ctx,
+        withFileFlags(withClientFlags(y), 'to create')
+          .option('dry-run', DRY_RUN_OPTION)
+          .option('save-config', { type: 'boolean', default: false, describe: 'record the configuration for a later apply' })
+          .option('output', { alias: 'o', type: 'string', describe: 'print the created objects: json|yaml|name' }),
+      )
+        // A generator subcommand takes no -f: these flags stay with `create` itself.
+        .option('filename', { global: false })
+        .option('recursive', { global: false })
+        .demandOption('filename', 'give the objects to create with -f FILE (or -f - for stdin), or name a kind: configmap, namespace, serviceaccount') as Argv<CreateArgs>,
     handler: clientHandler<CreateArgs>(ctx, async (argv, client) => {
       const format = argv.output ? parseOutputFormat(argv.output, ['json', 'yaml', 'name']) : undefined;
       await forEachManifest(ctx, client, argv, 'creating', async (target) => {

@@ -35,6 +35,8 @@ const BY_FIELD: Readonly<Record<string, string>> = {
   'PodSpec.initContainers': 'Container',
   'PodSpec.volumes': 'Volume',
   'PodSpec.imagePullSecrets': 'LocalObjectReference',
+  'ServiceAccount.secrets': 'ObjectReference',
+  'ServiceAccount.imagePullSecrets': 'LocalObjectReference',
   'PodSpec.securityContext': 'PodSecurityContext',
   'PodSpec.affinity': 'Affinity',
   'PodSpec.tolerations': 'Toleration',

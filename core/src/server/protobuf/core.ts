@@ -207,6 +207,15 @@ export const Secret = message(`${CORE}.Secret`, {
   3: 'type',
 });
 
+const LocalObjectReference = message(`${CORE}.LocalObjectReference`, { 1: 'name' });
+
+export const ServiceAccount = message(`${CORE}.ServiceAccount`, {
+  1: ['metadata', ObjectMeta],
+  2: ['secrets', ObjectReference, LIST],
+  3: ['imagePullSecrets', LocalObjectReference, LIST],
+  4: ['automountServiceAccountToken', 'bool', KEEP],
+});
+
 export const Event = message(`${CORE}.Event`, {
   1: ['metadata', ObjectMeta],
   2: ['involvedObject', ObjectReference],

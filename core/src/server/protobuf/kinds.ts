@@ -1,5 +1,5 @@
 // The top-level messages a protobuf body may hold, by apiVersion and kind.
-import { Binding, ConfigMap, Endpoints, Event, Namespace, Node, ReplicationController, Secret, Service } from './core.js';
+import { Binding, ConfigMap, Endpoints, Event, Namespace, Node, ReplicationController, Secret, Service, ServiceAccount } from './core.js';
 import { DeleteOptions, ListMeta, Status } from './meta.js';
 import { Pod } from './pod.js';
 import { LIST, message, type MessageType } from './schema.js';
@@ -14,6 +14,7 @@ const KINDS: ReadonlyMap<string, MessageType> = new Map([
   ['v1/ReplicationController', ReplicationController],
   ['v1/ConfigMap', ConfigMap],
   ['v1/Secret', Secret],
+  ['v1/ServiceAccount', ServiceAccount],
   ['v1/Event', Event],
   ['v1/Binding', Binding],
   ['apps/v1/Deployment', Deployment],

@@ -1,6 +1,6 @@
 // Rows for the core (v1) kinds other than Pod, and for Lease, with kubectl's columns.
 
-import type { ApiObject, ConfigMap, Endpoints, Event, Namespace, Node, Secret, Service } from '../../api/index.js';
+import type { ApiObject, ConfigMap, Endpoints, Event, Namespace, Node, Secret, Service, ServiceAccount } from '../../api/index.js';
 import { age } from './age.js';
 import { ageColumn, column, formatLabels, joinHostPort, nameColumn, nameOf, NONE, wide } from './format.js';
 import type { Printer } from './types.js';
@@ -157,6 +157,11 @@ export const secretPrinter: Printer<Secret> = {
     Object.keys(s.data ?? {}).length,
     age(s.metadata.creationTimestamp, ctx.now),
   ],
+};
+
+export const serviceAccountPrinter: Printer<ServiceAccount> = {
+  columns: [nameColumn, column('Secrets', 'The number of Secrets the account lists.'), ageColumn],
+  cells: (sa, ctx) => [nameOf(sa.metadata), (sa.secrets ?? []).length, age(sa.metadata.creationTimestamp, ctx.now)],
 };
 
 export const eventPrinter: Printer<Event> = {

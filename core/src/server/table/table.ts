@@ -10,6 +10,7 @@ import {
   namespacePrinter,
   nodePrinter,
   secretPrinter,
+  serviceAccountPrinter,
   servicePrinter,
 } from './printers.js';
 import { podPrinter } from './pod.js';
@@ -31,6 +32,7 @@ const PRINTERS: ReadonlyMap<string, Printer> = new Map(
     Namespace: namespacePrinter,
     ConfigMap: configMapPrinter,
     Secret: secretPrinter,
+    ServiceAccount: serviceAccountPrinter,
     Event: eventPrinter,
     Lease: leasePrinter,
     ReplicationController: replicationControllerPrinter,

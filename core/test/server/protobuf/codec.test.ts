@@ -92,10 +92,22 @@ test('kubectl create service, job, cronjob and job --from decode', (t) => {
   t.is(fromCron.spec.template.spec.terminationGracePeriodSeconds, 30);
 });
 
+test('kubectl create serviceaccount decodes to the object kubectl would send as JSON', (t) => {
+  t.deepEqual(decodeProtobufObject(kubectlBody('serviceAccount')), { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'sa1' } });
+  const full = new Writer()
+    .message(1, meta('bot'))
+    .message(2, new Writer().string(1, 'Secret').string(3, 'bot-token'))
+    .message(3, new Writer().string(1, 'registry'))
+    .varint(4, 0);
+  const sa = { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'bot' }, secrets: [{ kind: 'Secret', name: 'bot-token' }], imagePullSecrets: [{ name: 'registry' }], automountServiceAccountToken: false };
+  t.deepEqual(decodeProtobufObject(envelope('v1', 'ServiceAccount', full)), sa, 'automountServiceAccountToken is a pointer: false is kept');
+  t.deepEqual(decodeProtobufObject(encodeProtobufObject(sa)), sa);
+});
+
 test('a kind Corral does not read from protobuf is a 415 that names it', (t) => {
-  const err = apiError(t, () => decodeProtobufObject(kubectlBody('serviceAccount')));
+  const err = apiError(t, () => decodeProtobufObject(envelope('v1', 'ResourceQuota', new Writer().message(1, meta('q')))));
   t.is(err.status.code, 415);
-  t.regex(err.message, /ServiceAccount \(v1\).*application\/json/);
+  t.regex(err.message, /ResourceQuota \(v1\).*application\/json/);
 });
 
 test('zero values are "not set" unless the field is a pointer in Kubernetes', (t) => {
@@ -321,5 +333,5 @@ test('lists and Status objects are written too; a field the tables lack is Unenc
   const err = t.throws(() => encodeProtobufObject({ ...richDeployment, spec: { ...richDeployment.spec, surprise: 1 } }));
   t.true(err instanceof Unencodable);
   t.regex(err!.message, /spec\.surprise has no field in k8s\.io\.api\.apps\.v1\.DeploymentSpec/);
-  t.throws(() => encodeProtobufObject({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: {} }), { instanceOf: Unencodable });
+  t.throws(() => encodeProtobufObject({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: {} }), { instanceOf: Unencodable });
 });

@@ -1,8 +1,9 @@
 import { join } from 'node:path';
-import type { ComponentContext, CorralPlugin, KindRef, RunningComponent } from '@corral/core/kernel';
+import type { ComponentContext, CorralPlugin, KindRef, PodNetwork, PodNetworkContext, RunningComponent } from '@corral/core/kernel';
 import type { Node } from '@corral/core/api';
 import { BridgeNetwork, withNodeSubnet } from '@corral/network-bridge';
 import Joi from 'joi';
+import { PodMtu } from './PodMtu.js';
 import { Vxlan, VXLAN_OVERHEAD, type Peer } from './Vxlan.js';
 
 export const PLUGIN_NAME = 'OverlayNetworkPlugin';
@@ -18,14 +19,14 @@ export interface OverlayPluginOptions {
   device?: string;
   vni?: number;
   port?: number;
-  /** Pods' MTU: the underlay's minus VXLAN's 50 bytes; default 1450. */
+  /** Pods' MTU; default the VXLAN device's (the underlay interface's less VXLAN's 50 bytes). */
   mtu?: number;
   /** This node's underlay address; default the node's first address. */
   underlayAddress?: string;
 }
 
-/** Pods' MTU: a 1500-byte underlay less VXLAN's headers. */
-const DEFAULT_POD_MTU = 1500 - VXLAN_OVERHEAD;
+/** How long a pod's setup waits for the overlay component to make the device (it waits up to 60 s for the node's subnet). */
+const DEVICE_WAIT_MS = 90_000;
 
 const NODE: KindRef = { apiVersion: 'v1', kind: 'Node' };
 
@@ -51,7 +52,38 @@ export function peersOf(nodes: readonly Node[], self: string): Peer[] {
   return peers.sort((x, y) => (x.name < y.name ? -1 : 1));
 }
 
-async function startOverlay(options: OverlayPluginOptions, ctx: ComponentContext): Promise<RunningComponent> {
+/** The bridge network, its pods' MTU that of the VXLAN device unless the options set one. */
+function podNetwork(ctx: PodNetworkContext, options: OverlayPluginOptions, podMtu: PodMtu): PodNetwork {
+  return withNodeSubnet(ctx, undefined, (podCIDR) => {
+    const make = (mtu: number) => new BridgeNetwork({ bridge: options.bridge ?? 'corral0', podCIDR, stateDir: join(ctx.rootDir, 'network', 'overlay'), mtu });
+    if (options.mtu) return make(options.mtu);
+    let made: Promise<PodNetwork> | undefined;
+    const network = () =>
+      (made ??= podMtu.get(DEVICE_WAIT_MS).then(make, (err: unknown) => {
+        made = undefined;
+        throw err;
+      }));
+    return {
+      name: NETWORK_NAME,
+      setup: async (pod) => (await network()).setup(pod),
+      teardown: async (pod) => (await network()).teardown(pod),
+      close: async () => {
+        if (made) await (await made).close();
+      },
+    };
+  });
+}
+
+async function startOverlay(options: OverlayPluginOptions, ctx: ComponentContext, podMtu: PodMtu): Promise<RunningComponent> {
+  try {
+    return await runOverlay(options, ctx, podMtu);
+  } catch (err) {
+    podMtu.fail(err instanceof Error ? err : new Error(String(err)));
+    throw err;
+  }
+}
+
+async function runOverlay(options: OverlayPluginOptions, ctx: ComponentContext, podMtu: PodMtu): Promise<RunningComponent> {
   const nodeName = ctx.nodeName;
   if (!nodeName) throw new Error('the overlay runs in an agent: it needs the node name');
   const informer = ctx.informers.informer<Node>(NODE);
@@ -67,11 +99,12 @@ async function startOverlay(options: OverlayPluginOptions, ctx: ComponentContext
   if (!localIP) throw new Error(`node ${nodeName}: no underlay address (set the ${PLUGIN_NAME} option underlayAddress)`);
   const vxlan = new Vxlan({ device: options.device ?? 'corral.1', vni: options.vni ?? 1, port: options.port ?? 8472, localIP, podCIDR: self.spec.podCIDR });
   const mac = await vxlan.ensure();
-  const deviceMtu = (await vxlan.underlay()).mtu - VXLAN_OVERHEAD;
-  const podMtu = options.mtu ?? DEFAULT_POD_MTU;
-  if (podMtu > deviceMtu) {
-    ctx.logger.warn(`overlay: pods' MTU ${podMtu} is more than the VXLAN device's ${deviceMtu} (the underlay's MTU less ${VXLAN_OVERHEAD}): full-size packets between nodes will be fragmented or dropped; set the ${PLUGIN_NAME} option mtu to ${deviceMtu}`);
+  if (vxlan.replaced) ctx.logger.info(`overlay: made the VXLAN device ${vxlan.options.device} again, its settings were not Corral's: ${vxlan.replaced}`);
+  const deviceMtu = await vxlan.deviceMtu();
+  if (options.mtu && options.mtu > deviceMtu) {
+    ctx.logger.warn(`overlay: pods' MTU ${options.mtu} is more than the VXLAN device's ${deviceMtu} (the underlay's MTU less ${VXLAN_OVERHEAD}): full-size packets between nodes will be fragmented or dropped; set the ${PLUGIN_NAME} option mtu to ${deviceMtu}, or leave it out`);
   }
+  podMtu.set(deviceMtu);
   await ctx.client.patch('nodes', nodeName, { metadata: { annotations: { [VTEP_MAC_ANNOTATION]: mac, [UNDERLAY_IP_ANNOTATION]: localIP } } }, 'merge');
 
   let timer: NodeJS.Timeout | undefined;
@@ -105,13 +138,10 @@ export const plugin: CorralPlugin<OverlayPluginOptions | undefined> = {
   options: optionsSchema,
   roles: ['agent'],
   apply(corral, options = {}) {
-    corral.hooks.podNetwork
-      .for(NETWORK_NAME)
-      .tap(PLUGIN_NAME, (ctx) =>
-        withNodeSubnet(ctx, undefined, (podCIDR) => new BridgeNetwork({ bridge: options.bridge ?? 'corral0', podCIDR, stateDir: join(ctx.rootDir, 'network', 'overlay'), mtu: options.mtu ?? DEFAULT_POD_MTU })),
-      );
+    const podMtu = new PodMtu();
+    corral.hooks.podNetwork.for(NETWORK_NAME).tap(PLUGIN_NAME, (ctx) => podNetwork(ctx, options, podMtu));
     // The peers are kept in sync only where the overlay is the chosen pod network.
     if (corral.config.agent.network?.pods !== NETWORK_NAME) return;
-    corral.hooks.registerComponents.tap(PLUGIN_NAME, (registry) => registry.add({ name: 'overlay', roles: ['agent'], start: (ctx) => startOverlay(options, ctx) }));
+    corral.hooks.registerComponents.tap(PLUGIN_NAME, (registry) => registry.add({ name: 'overlay', roles: ['agent'], start: (ctx) => startOverlay(options, ctx, podMtu) }));
   },
 };

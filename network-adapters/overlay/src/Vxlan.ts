@@ -26,6 +26,16 @@ export interface Peer {
   readonly vtepMAC: string;
 }
 
+/** The settings of a VXLAN device that Corral checks (as `ip -d -j link show` names them). */
+interface VxlanInfo {
+  id?: number;
+  local?: string;
+  link?: string;
+  port?: number;
+  learning?: boolean;
+  udp_csum?: boolean;
+}
+
 /** Outer Ethernet, IPv4, UDP and VXLAN headers. */
 export const VXLAN_OVERHEAD = 50;
 
@@ -42,18 +52,29 @@ function run(command: string, args: readonly string[]): Promise<string> {
 export class Vxlan {
   private peers = new Map<string, Peer>();
   private cleaned = false;
+  /** Why the last {@link ensure} made the device again (its old settings), if it did. */
+  replaced?: string;
 
   constructor(readonly options: VxlanOptions) {}
 
   /** Creates (or keeps) the device; returns its MAC, which peers need. */
   async ensure(): Promise<string> {
-    const { device, vni, port, localIP } = this.options;
+    const { device } = this.options;
     // Bound to the underlay's interface, and 50 bytes (VXLAN's headers) under its MTU: a full
     // packet sent into the overlay must fit the underlay once wrapped, or it is fragmented.
     const under = await this.underlay();
     const mtu = String(under.mtu - VXLAN_OVERHEAD);
-    if (!(await linkExists(device, this.options.nodeNetns))) {
-      await this.ip(['link', 'add', device, 'mtu', mtu, 'type', 'vxlan', 'id', String(vni), 'local', localIP, 'dev', under.name, 'dstport', String(port), 'nolearning']).catch((err: IpError) => {
+    const current = await this.current();
+    // The kernel changes neither the checksum nor the learning setting of a device in place:
+    // one made with other settings (an older Corral, another tool) is made again.
+    const stale = current && this.differences(current, under.name);
+    this.replaced = stale || undefined;
+    if (stale) {
+      await this.ip(['link', 'del', device]);
+      this.peers.clear();
+    }
+    if (!current || stale) {
+      await this.ip(['link', 'add', device, 'mtu', mtu, 'type', 'vxlan', ...this.deviceArgs(under.name)]).catch((err: IpError) => {
         throw new Error(`cannot create the VXLAN device ${device} (root is needed): ${err.stderr}`);
       });
     } else {
@@ -64,6 +85,34 @@ export class Vxlan {
     await this.forwarding();
     const info = JSON.parse(await this.ip(['-j', 'link', 'show', device])) as { address: string }[];
     return info[0]!.address;
+  }
+
+  /**
+   * The device's settings. No UDP checksum on the outer header (RFC 7348 says to send zero;
+   * flannel does too): the inner TCP/UDP checksum already covers the payload, and without an
+   * outer one a NIC that cannot checksum tunnelled packets while it segments them (many can
+   * segment but not both) still takes whole 64 KB sends instead of the kernel cutting them up.
+   * No learning: peers' MACs come from the store, as FDB entries.
+   */
+  private deviceArgs(underlayLink: string): string[] {
+    const { vni, port, localIP } = this.options;
+    return ['id', String(vni), 'local', localIP, 'dev', underlayLink, 'dstport', String(port), 'nolearning', 'noudpcsum', 'udp6zerocsumtx', 'udp6zerocsumrx'];
+  }
+
+  /** What differs between the device as it is and as {@link deviceArgs} makes it, if anything. */
+  private differences(info: VxlanInfo, underlayLink: string): string | undefined {
+    const { vni, port, localIP } = this.options;
+    const want: VxlanInfo = { id: vni, local: localIP, link: underlayLink, port, learning: false, udp_csum: false };
+    const off = (Object.keys(want) as (keyof VxlanInfo)[]).filter((k) => info[k] !== want[k]);
+    return off.length ? off.map((k) => `${k} ${String(info[k])} (want ${String(want[k])})`).join(', ') : undefined;
+  }
+
+  /** The device's VXLAN settings, or undefined when there is no device. */
+  private async current(): Promise<VxlanInfo | undefined> {
+    if (!(await linkExists(this.options.device, this.options.nodeNetns))) return undefined;
+    const [link] = JSON.parse(await this.ip(['-d', '-j', 'link', 'show', this.options.device])) as { linkinfo?: { info_kind?: string; info_data?: VxlanInfo } }[];
+    if (link?.linkinfo?.info_kind !== 'vxlan') throw new Error(`${this.options.device} exists${this.options.nodeNetns ? ` in ${this.options.nodeNetns}` : ''} and is not a VXLAN device: rename it or choose another device name`);
+    return link.linkinfo.info_data ?? {};
   }
 
   /** Programs exactly `peers` (others' subnets); leftovers of earlier runs on the device go. */
@@ -117,6 +166,11 @@ export class Vxlan {
     const routes = await this.ip(['route', 'show', 'dev', this.options.device]);
     const missing = peers.filter((p) => !routes.includes(p.podCIDR));
     if (missing.length) throw new Error(`overlay routes missing for ${missing.map((p) => `${p.name} (${p.podCIDR})`).join(', ')}`);
+  }
+
+  /** The device's MTU: what pods' interfaces need so nothing they send is fragmented. */
+  async deviceMtu(): Promise<number> {
+    return (JSON.parse(await this.ip(['-j', 'link', 'show', this.options.device])) as { mtu: number }[])[0]!.mtu;
   }
 
   /** The interface holding the underlay address, and its MTU. */

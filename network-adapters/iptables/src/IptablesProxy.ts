@@ -14,21 +14,25 @@ export interface IptablesOptions {
   readonly fullSyncIntervalMs: number;
 }
 
-/** Where the built-in chains jump into Corral's. */
-function jumps(prefix: string): { table: Table; chain: string; target: string }[] {
+/** Where the built-in chains jump into Corral's, and what a packet must be to take the jump. */
+function jumps(prefix: string): { table: Table; chain: string; target: string; match: string[] }[] {
   const names = chainNames(prefix);
+  // nat sees only a connection's first packet anyway. filter sees every packet on the machine,
+  // and its chain only rejects new connections to ports without endpoints: established flows
+  // (proxied or not) skip it after one conntrack lookup, however many rules it holds.
+  const newOnly = ['-m', 'conntrack', '--ctstate', 'NEW'];
   return [
-    { table: 'nat', chain: 'PREROUTING', target: names.services },
-    { table: 'nat', chain: 'OUTPUT', target: names.services },
-    { table: 'nat', chain: 'POSTROUTING', target: names.postrouting },
-    { table: 'filter', chain: 'INPUT', target: names.reject },
-    { table: 'filter', chain: 'FORWARD', target: names.reject },
-    { table: 'filter', chain: 'OUTPUT', target: names.reject },
+    { table: 'nat', chain: 'PREROUTING', target: names.services, match: [] },
+    { table: 'nat', chain: 'OUTPUT', target: names.services, match: [] },
+    { table: 'nat', chain: 'POSTROUTING', target: names.postrouting, match: [] },
+    { table: 'filter', chain: 'INPUT', target: names.reject, match: newOnly },
+    { table: 'filter', chain: 'FORWARD', target: names.reject, match: newOnly },
+    { table: 'filter', chain: 'OUTPUT', target: names.reject, match: newOnly },
   ];
 }
 
-function jumpRule(target: string): string[] {
-  return ['-m', 'comment', '--comment', 'corral service portals', '-j', target];
+function jumpRule(target: string, match: readonly string[] = []): string[] {
+  return [...match, '-m', 'comment', '--comment', 'corral service portals', '-j', target];
 }
 
 export class IptablesProxy implements ProxyDataPath {
@@ -65,7 +69,10 @@ export class IptablesProxy implements ProxyDataPath {
   /** Removes the jumps and every chain with the prefix. */
   async close(): Promise<void> {
     for (const j of jumps(this.options.prefix)) {
-      while (await hasRule(j.table, j.chain, jumpRule(j.target))) await run('iptables', ['-w', '-t', j.table, '-D', j.chain, ...jumpRule(j.target)]);
+      // Also the unconditional jump earlier versions added to filter.
+      for (const rule of j.match.length ? [jumpRule(j.target, j.match), jumpRule(j.target)] : [jumpRule(j.target)]) {
+        while (await hasRule(j.table, j.chain, rule)) await run('iptables', ['-w', '-t', j.table, '-D', j.chain, ...rule]);
+      }
     }
     const lines: string[] = [];
     for (const table of ['nat', 'filter'] as const) {
@@ -79,7 +86,9 @@ export class IptablesProxy implements ProxyDataPath {
 
   private async ensureJumps(): Promise<void> {
     for (const j of jumps(this.options.prefix)) {
-      if (!(await hasRule(j.table, j.chain, jumpRule(j.target)))) await run('iptables', ['-w', '-t', j.table, '-I', j.chain, '1', ...jumpRule(j.target)]);
+      if (!(await hasRule(j.table, j.chain, jumpRule(j.target, j.match)))) await run('iptables', ['-w', '-t', j.table, '-I', j.chain, '1', ...jumpRule(j.target, j.match)]);
+      // An earlier version's unconditional jump, replaced by the one above.
+      if (j.match.length && (await hasRule(j.table, j.chain, jumpRule(j.target)))) await run('iptables', ['-w', '-t', j.table, '-D', j.chain, ...jumpRule(j.target)]);
     }
   }
 

@@ -114,3 +114,26 @@ test('an update writes only what changed; a new proxy instance cleans up an old 
   t.deepEqual(left, []);
   await again.close();
 });
+
+test('the filter jumps take new connections only; an earlier version\'s unconditional jump is replaced, and close removes both', async (t) => {
+  const l = await lab(t);
+  const reject = `${l.prefix}REJECT`;
+  const legacy = ['-m', 'comment', '--comment', 'corral service portals', '-j', reject];
+  // What an earlier agent left: an unconditional jump (and its chain) in filter OUTPUT.
+  await run('iptables', ['-w', '-N', reject]);
+  await run('iptables', ['-w', '-I', 'OUTPUT', '1', ...legacy]);
+  const proxy = new IptablesProxy({ prefix: l.prefix, fullSyncIntervalMs: 60_000 });
+  t.teardown(async () => {
+    await proxy.close();
+    await run('iptables', ['-w', '-D', 'OUTPUT', ...legacy]).catch(() => undefined);
+  });
+  await proxy.sync(service(l, [8001]));
+  const jumps = async () => (await run('iptables', ['-w', '-S', 'OUTPUT'])).stdout.split('\n').filter((line) => line.includes(`-j ${reject}`));
+  t.deepEqual(await jumps(), [`-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "corral service portals" -j ${reject}`]);
+  t.is(await askOnce(l.serviceIP(10), 80), 'b1');
+
+  await run('iptables', ['-w', '-I', 'OUTPUT', '1', ...legacy]);
+  await proxy.close();
+  t.deepEqual(await jumps(), []);
+  t.deepEqual(await ourChains(l.prefix), []);
+});

@@ -2,6 +2,7 @@
 // sockets) then runs beside the server's event loop instead of on it, as it would from other
 // processes. The main thread sends a task, the worker answers with the raw figures.
 import { parentPort } from 'node:worker_threads';
+import { Etcd3 } from 'etcd3';
 import { drive, paced } from '../stats.js';
 import { ApiClient, benchPod, podsPath } from './client.js';
 
@@ -29,7 +30,16 @@ export interface PacedTask {
   durationMs: number;
 }
 
-export type Task = DriveTask | PacedTask;
+/** The baseline of the paced run: plain puts of a pod's JSON straight to etcd, at the same rate. */
+export interface PacedEtcdTask {
+  type: 'pacedEtcd';
+  endpoint: string;
+  prefix: string;
+  ratePerSec: number;
+  durationMs: number;
+}
+
+export type Task = DriveTask | PacedTask | PacedEtcdTask;
 
 export interface TaskResult {
   latencies: number[];
@@ -94,8 +104,34 @@ async function runPaced(task: PacedTask): Promise<TaskResult> {
   }
 }
 
+async function runPacedEtcd(task: PacedEtcdTask): Promise<TaskResult> {
+  const client = new Etcd3({ hosts: task.endpoint });
+  const start = Date.now();
+  try {
+    // One put first: the connection is made before the clock starts.
+    await client.put(`${task.prefix}warm`).value('{}').exec();
+    const run = await paced(task.ratePerSec, task.durationMs, (i) =>
+      client.put(`${task.prefix}${i}`).value(JSON.stringify(benchPod('bench-paced', `m-${i}`))).exec(),
+    );
+    return { latencies: run.latencies, opsPerSec: run.achievedPerSec, elapsedMs: Date.now() - start, errors: run.errors, ...(run.firstError ? { firstError: run.firstError } : {}) };
+  } finally {
+    client.close();
+  }
+}
+
+function runTask(task: Task): Promise<TaskResult> {
+  switch (task.type) {
+    case 'drive':
+      return runDrive(task);
+    case 'paced':
+      return runPaced(task);
+    case 'pacedEtcd':
+      return runPacedEtcd(task);
+  }
+}
+
 parentPort?.on('message', (task: Task) => {
-  const work = task.type === 'drive' ? runDrive(task) : runPaced(task);
+  const work = runTask(task);
   work.then(
     (result) => parentPort!.postMessage({ ok: true, result }),
     (err: unknown) => parentPort!.postMessage({ ok: false, error: err instanceof Error ? err.message : String(err) }),

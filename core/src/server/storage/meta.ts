@@ -4,9 +4,19 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { deepEqual, isRecord } from '../../api/objects.js';
 import type { ApiObject, ObjectMeta } from '../../api/types.js';
 
+/** The text of the current second, kept: every create stamps one. */
+let lastSecond = -1;
+let lastText = '';
+
 /** RFC 3339 with seconds, as Kubernetes writes timestamps. */
-export function timestamp(date = new Date()): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function timestamp(date?: Date): string {
+  if (date !== undefined) return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== lastSecond) {
+    lastText = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
 }
 
 // Kubernetes' alphabet for generated names: no vowels (no words), no look-alike characters.

@@ -145,29 +145,23 @@ export async function run(args: string[]): Promise<BenchResult> {
         const pacedMs = sizes.etcd.pacedMs;
         // The baseline: etcd's own latency for plain puts of the same objects at the same rate.
         const raw = await load.run({ type: 'pacedEtcd', endpoint: etcd.endpoint, prefix: `/bench-raw-${randomUUID()}/`, ratePerSec: PACED_RATE, durationMs: pacedMs });
-        const rawSummary = latencySummary(raw.latencies);
-        results.rawEtcdPaced = {
+        const pacedFigures = (run: TaskResult, mix: string) => ({
           ratePerSec: PACED_RATE,
           durationMs: pacedMs,
-          achievedPerSec: Math.round(raw.opsPerSec),
-          calls: raw.latencies.length,
-          errors: raw.errors,
-          ...(raw.firstError ? { firstError: raw.firstError } : {}),
-          latencyMs: rawSummary,
-          mix: 'puts of the same pods straight to etcd (etcd3 client), no API server',
-        };
+          achievedPerSec: Math.round(run.opsPerSec),
+          calls: run.latencies.length,
+          errors: run.errors,
+          ...(run.firstError ? { firstError: run.firstError } : {}),
+          latencyMs: latencySummary(run.latencies),
+          mix,
+        });
+        const rawFigures = pacedFigures(raw, 'puts of the same pods straight to etcd (etcd3 client), no API server');
         const r = await load.run({ type: 'paced', url: server.url, namespace: 'bench-paced', prefix: 'm-', ratePerSec: PACED_RATE, durationMs: pacedMs });
-        const summary = latencySummary(r.latencies);
-        results.etcdPaced = {
-          ratePerSec: PACED_RATE,
-          durationMs: pacedMs,
-          achievedPerSec: Math.round(r.opsPerSec),
-          calls: r.latencies.length,
-          errors: r.errors,
-          ...(r.firstError ? { firstError: r.firstError } : {}),
-          latencyMs: summary,
-          mix: 'creates and merge patches of pods, alternating',
-        };
+        const apiFigures = pacedFigures(r, 'creates and merge patches of pods, alternating');
+        results.rawEtcdPaced = rawFigures;
+        results.etcdPaced = apiFigures;
+        const rawSummary = rawFigures.latencyMs;
+        const summary = apiFigures.latencyMs;
         targets.push({
           what: `etcd: p99 of mutating calls at ${PACED_RATE} writes/s (ms); baseline: plain etcd puts at that rate`,
           value: summary.p99,

@@ -501,15 +501,7 @@ export interface ServiceAccount extends ApiObject {
 // ---------------------------------------------------------------- events
 
 export interface Event extends ApiObject {
-  involvedObject: {
-    apiVersion?: string;
-    kind?: string;
-    namespace?: string;
-    name?: string;
-    uid?: string;
-    resourceVersion?: string;
-    fieldPath?: string;
-  };
+  involvedObject: ObjectReference;
   reason?: string;
   message?: string;
   type?: 'Normal' | 'Warning';

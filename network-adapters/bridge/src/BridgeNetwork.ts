@@ -26,9 +26,17 @@ export interface BridgeOptions {
 const NETNS_DIR = '/run/netns';
 
 /** Names derived from the pod's uid, so a restarted agent finds what it made. */
-export function podLinkNames(uid: string): { netns: string; hostVeth: string; peer: string } {
+export function podLinkNames(uid: string): { netns: string; hostVeth: string } {
   const hash = createHash('sha1').update(uid).digest('hex').slice(0, 8);
-  return { netns: `corral-${uid}`, hostVeth: `crl${hash}`, peer: `crp${hash}` };
+  return { netns: `corral-${uid}`, hostVeth: `crl${hash}` };
+}
+
+/**
+ * A pod's MAC, from its address as the CNI bridge plugin makes it (0a:58 and the four bytes):
+ * locally administered, unique on the bridge, and known without asking the pod's namespace.
+ */
+export function macOf(address: string): string {
+  return ['0a', '58', ...address.split('.').map((b) => Number(b).toString(16).padStart(2, '0'))].join(':');
 }
 
 export class BridgeNetwork implements PodNetwork {
@@ -50,26 +58,30 @@ export class BridgeNetwork implements PodNetwork {
       this.bridgeReady = undefined;
       throw err;
     }));
-    const { netns, hostVeth, peer } = podLinkNames(pod.uid);
+    const { netns, hostVeth } = podLinkNames(pod.uid);
     const address = await this.ipam.lease(pod.uid);
+    const mac = macOf(address);
+    // Few `ip` runs (each one a process): pods start in bursts, and each run costs the node CPU.
     try {
       await ip(['netns', 'add', netns]).catch((err: IpError) => {
         if (!/File exists/.test(err.stderr)) throw err;
       });
+      const node: string[] = [];
       if (!(await linkExists(hostVeth, this.options.nodeNetns))) {
         // A half-made pair from an earlier attempt: start over.
         if (await linkExists('eth0', netns)) await ip(['-n', netns, 'link', 'del', 'eth0']);
-        // Made on the node's side, then the peer moves into the pod and becomes its eth0.
-        await this.ip(['link', 'add', hostVeth, ...this.mtuArgs(), 'type', 'veth', 'peer', 'name', peer, ...this.mtuArgs()]);
-        await this.ip(['link', 'set', peer, 'netns', netns]);
-        await ip(['-n', netns, 'link', 'set', peer, 'name', 'eth0']);
+        // The peer is made in the pod's namespace, as its eth0.
+        node.push(`link add ${hostVeth} ${this.mtuArgs().join(' ')} type veth peer name eth0 ${this.mtuArgs().join(' ')} netns ${netns}`);
       }
-      await this.ip(['link', 'set', hostVeth, 'master', this.options.bridge, 'up']);
+      // The node's neighbour (ARP) entry for the address names this pod's MAC at once: an entry
+      // left by an earlier pod on the same address would name that pod's MAC, and the node's
+      // packets to the new pod would go nowhere until the entry failed its probes (tens of seconds).
+      node.push(`link set ${hostVeth} master ${this.options.bridge} up`, `neigh replace ${address} lladdr ${mac} dev ${this.options.bridge} nud reachable`);
+      await ipBatch(node, this.options.nodeNetns);
       await ipBatch(
-        ['link set lo up', `address replace ${address}/${this.range.prefix} dev eth0`, 'link set eth0 up', `route replace default via ${this.gateway} dev eth0`],
+        ['link set lo up', `link set eth0 address ${mac}`, `address replace ${address}/${this.range.prefix} dev eth0`, 'link set eth0 up', `route replace default via ${this.gateway} dev eth0`],
         netns,
       );
-      await this.pointNeighbourAt(address, netns);
     } catch (err) {
       await this.teardown(pod).catch(() => undefined);
       throw new Error(`setting up the network of pod ${pod.namespace}/${pod.name}: ${err instanceof Error ? err.message : String(err)}`);
@@ -102,18 +114,6 @@ export class BridgeNetwork implements PodNetwork {
   /** The uids holding addresses now (for an agent's orphan cleanup). */
   async leasedPods(): Promise<string[]> {
     return [...(await this.ipam.leases()).values()];
-  }
-
-  /**
-   * Points the node's neighbour (ARP) entry for `address` at the pod's own MAC: an entry left by
-   * an earlier pod on the same address still names that pod's MAC, and the node's packets to the
-   * new pod go nowhere until the entry fails its probes (tens of seconds).
-   */
-  private async pointNeighbourAt(address: string, netns: string): Promise<void> {
-    const link = await ip(['-n', netns, '-o', 'link', 'show', 'eth0']);
-    const mac = /link\/ether ([0-9a-f:]{17})/.exec(link)?.[1];
-    if (!mac) throw new Error(`no MAC address on eth0 in ${netns}: ${link.trim()}`);
-    await this.ip(['neigh', 'replace', address, 'lladdr', mac, 'dev', this.options.bridge, 'nud', 'reachable']);
   }
 
   private async ensureBridge(): Promise<void> {

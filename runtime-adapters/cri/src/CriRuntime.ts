@@ -52,6 +52,8 @@ export class CriRuntime implements RuntimeAdapter {
   private readonly owner: Record<string, string>;
   private readonly sandboxStatuses = new StatusCache<PodSandboxStatus>();
   private readonly containerStatuses = new StatusCache<RuntimeContainerStatus>();
+  /** Each sandbox's attempt number (fixed for its life), which every CreateContainer repeats. */
+  private readonly sandboxAttempts = new Map<string, number>();
 
   constructor(private readonly options: CriRuntimeOptions) {
     this.client = new CriClient(options.endpoint ?? DEFAULT_ENDPOINT);
@@ -78,6 +80,7 @@ export class CriRuntime implements RuntimeAdapter {
     const criConfig = toCriSandboxConfig(config, this.options.nodeName, attempt, this.options.cgroupParent ?? '');
     // The runtime pulls its sandbox (pause) image here when it lacks it: allow a pull's time.
     const res = await this.client.runtime('RunPodSandbox', { config: criConfig, runtime_handler: this.options.runtimeHandler ?? '' }, this.pullTimeoutMs);
+    this.sandboxAttempts.set(res.pod_sandbox_id, attempt);
     return res.pod_sandbox_id;
   }
 
@@ -88,6 +91,7 @@ export class CriRuntime implements RuntimeAdapter {
   async removePodSandbox(sandboxId: string): Promise<void> {
     await ignoreNotFound(this.client.runtime('RemovePodSandbox', { pod_sandbox_id: sandboxId }));
     this.sandboxStatuses.drop(sandboxId);
+    this.sandboxAttempts.delete(sandboxId);
   }
 
   async podSandboxStatus(sandboxId: string): Promise<PodSandboxStatus | undefined> {
@@ -127,12 +131,14 @@ export class CriRuntime implements RuntimeAdapter {
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig, sandbox: PodSandboxConfig): Promise<string> {
-    await mkdir(dirname(join(sandbox.logDirectory, config.logPath)), { recursive: true });
     // As for sandboxes: a restarted container takes the next attempt number in its sandbox.
-    const { containers } = await this.client.runtime('ListContainers', { filter: { pod_sandbox_id: sandboxId, label_selector: this.owner } });
+    const [{ containers }, sandboxAttempt] = await Promise.all([
+      this.client.runtime('ListContainers', { filter: { pod_sandbox_id: sandboxId, label_selector: this.owner } }),
+      this.sandboxAttempt(sandboxId),
+      mkdir(dirname(join(sandbox.logDirectory, config.logPath)), { recursive: true }),
+    ]);
     const attempts = containers.filter((c) => c.metadata?.name === config.name).map((c) => c.metadata!.attempt);
     const attempt = attempts.length > 0 ? Math.max(...attempts) + 1 : 0;
-    const sandboxAttempt = await this.sandboxAttempt(sandboxId);
     const res = await this.client.runtime('CreateContainer', {
       pod_sandbox_id: sandboxId,
       config: toCriContainerConfig(config, sandbox, sandboxId, this.options.nodeName, attempt),
@@ -231,8 +237,12 @@ export class CriRuntime implements RuntimeAdapter {
   }
 
   private async sandboxAttempt(sandboxId: string): Promise<number> {
+    const known = this.sandboxAttempts.get(sandboxId);
+    if (known !== undefined) return known;
     const { items } = await this.client.runtime('ListPodSandbox', { filter: { id: sandboxId } });
-    return items[0]?.metadata?.attempt ?? 0;
+    const attempt = items[0]?.metadata?.attempt ?? 0;
+    if (items[0]) this.sandboxAttempts.set(sandboxId, attempt);
+    return attempt;
   }
 }
 

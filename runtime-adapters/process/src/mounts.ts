@@ -18,8 +18,8 @@ type Mount = ContainerConfig['mounts'][number];
 export const MOUNT_SCRIPT = [
   'wd=$1; n=$2; shift 2',
   'while [ "$n" -gt 0 ]; do',
-  '  "$CORRAL_MOUNT" --bind -- "$1" "$2" || exit 126',
-  '  if [ "$3" = ro ]; then "$CORRAL_MOUNT" -o remount,bind,ro -- "$2" || exit 126; fi',
+  // util-linux's mount (2.27 and later) binds and remounts read-only in one run.
+  '  "$CORRAL_MOUNT" --bind -o "$3" -- "$1" "$2" || exit 126',
   '  shift 3; n=$((n - 1))',
   'done',
   'cd "$wd" || { echo "corral: working directory $wd: not found" >&2; exit 126; }',

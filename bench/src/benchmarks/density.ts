@@ -12,7 +12,7 @@
 import { loadavg } from 'node:os';
 import type { ApiObject } from '@corral/core';
 import { startTestControlPlane, type TestControlPlane } from '@corral/core/testing';
-import { createNamespace, inWorker } from '../scheduler/e2e.js';
+import { cpuMeter, createNamespace, inWorker } from '../scheduler/e2e.js';
 import type { WatchResult } from '../scheduler/worker.js';
 import { latencySummary, round } from '../stats.js';
 import type { BenchResult, BenchTarget } from '../types.js';
@@ -51,13 +51,19 @@ async function controlPlane(nodes: number, workloads: boolean): Promise<TestCont
   });
 }
 
-function figures(r: WatchResult, startMs: number, pods: number) {
+function figures(r: WatchResult, startMs: number, pods: number, used: ReturnType<ReturnType<typeof cpuMeter>>) {
   const elapsedMs = r.endMs - startMs;
   return {
+    /** CPU time of the whole process per pod, and the control plane thread's busy share: steadier than latencies on a shared machine. */
+    processCpuMsPerPod: round(used.cpuMs / pods, 3),
+    controlPlaneBusyPercent: round(used.busyPercent, 1),
     pods,
     allRunningMs: round(elapsedMs, 1),
     podsPerSec: round((pods / elapsedMs) * 1000, 0),
     startupLatencyMs: latencySummary(r.seen.map((s) => s.doneMs - s.addedMs)),
+    /** The two halves of it: waiting for the scheduler's binding, then for the node to report Running. */
+    addedToBoundMs: latencySummary(r.seen.map((s) => s.boundMs - s.addedMs)),
+    boundToRunningMs: latencySummary(r.seen.map((s) => s.doneMs - s.boundMs)),
     startupLatencyFromCreationTimestampMs: latencySummary(r.seen.map((s) => Math.max(0, s.doneMs - s.createdMs))),
     createErrors: r.errors,
   };
@@ -74,13 +80,15 @@ async function measureDeployment(nodes: number, pods: number) {
   try {
     await createNamespace(cp, NAMESPACE);
     let startMs = 0;
+    const cpu = cpuMeter();
     const r = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: NAMESPACE, pods, concurrency: 1, until: 'running', create: false, timeoutMs: 240_000 }, () => {
       startMs = performance.timeOrigin + performance.now();
       cp.client.create('deployments', deployment(pods), { namespace: NAMESPACE }).catch((err: unknown) => process.stderr.write(`density: creating the Deployment failed: ${String(err)}\n`));
     });
+    const used = cpu();
     await createNamespace(cp, LATENCY_NAMESPACE);
     const latency = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: LATENCY_NAMESPACE, pods: LATENCY_PODS, concurrency: 1, paceMs: 50, until: 'running', create: true, timeoutMs: 120_000 });
-    return { ...figures(r, startMs, pods), latencyPods: { pods: LATENCY_PODS, ratePerSec: 20, startupLatencyMs: latencySummary(latency.seen.map((s) => s.doneMs - s.addedMs)) } };
+    return { ...figures(r, startMs, pods, used), latencyPods: { pods: LATENCY_PODS, ratePerSec: 20, startupLatencyMs: latencySummary(latency.seen.map((s) => s.doneMs - s.addedMs)) } };
   } finally {
     await cp.stop();
   }
@@ -90,8 +98,9 @@ async function measureDirect(nodes: number, pods: number) {
   const cp = await controlPlane(nodes, false);
   try {
     await createNamespace(cp, NAMESPACE);
+    const cpu = cpuMeter();
     const r = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: NAMESPACE, pods, concurrency: 64, until: 'running', create: true, timeoutMs: 240_000 });
-    return figures(r, r.startMs, pods);
+    return figures(r, r.startMs, pods, cpu());
   } finally {
     await cp.stop();
   }

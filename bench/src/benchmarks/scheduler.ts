@@ -1,5 +1,5 @@
 // `npm run bench -- scheduler [--pods N] [--naive-pods N] [--repeat N] [--api-pods N]
-// [--no-events] [--memory-only | --api-only]`: scheduling throughput in memory (hollow nodes; a Binder that resolves at once and confirms like an informer) with
+// [--nodes N (end to end on N nodes only)] [--no-events] [--memory-only | --api-only]`: scheduling throughput in memory (hollow nodes; a Binder that resolves at once and confirms like an informer) with
 // the shipped default profile, at 5,000 and 500 nodes. In the same run: the scheduler with result
 // reuse off (what the equivalence cache buys), and the naive baseline that filters and scores
 // every node for every pod with the same plugin functions (what sampling and reuse buy together).
@@ -141,8 +141,8 @@ async function inMemory(corral: Corral, podCount: number, naivePods: number, rep
   return byNodes;
 }
 
-async function endToEnd(podCount: number, events: boolean, baseline: Map<number, number>, results: Record<string, unknown>, targets: BenchTarget[]): Promise<void> {
-  for (const nodeCount of [5_000, 500]) {
+async function endToEnd(podCount: number, nodeCounts: number[], events: boolean, baseline: Map<number, number>, results: Record<string, unknown>, targets: BenchTarget[]): Promise<void> {
+  for (const nodeCount of nodeCounts) {
     const measured = await measureEndToEnd({ nodes: nodeCount, pods: podCount, concurrency: 64, events });
     results[`end to end, ${nodeCount} nodes`] = measured;
     const inMemory = baseline.get(nodeCount);
@@ -164,12 +164,14 @@ export async function run(args: string[]): Promise<BenchResult> {
   const memory = !args.includes('--api-only');
   const api = !args.includes('--memory-only');
   const events = !args.includes('--no-events');
+  const nodesArg = option(args, 'nodes', 0);
+  const nodeCounts = nodesArg > 0 ? [nodesArg] : [5_000, 500];
   const corral = await createCorral({ role: 'server' });
   const results: Record<string, unknown> = {};
   const targets: BenchTarget[] = [];
   const load = round(loadavg()[0]!, 2);
   const baseline = memory ? await inMemory(corral, podCount, naivePods, repeat, results, targets) : new Map<number, number>();
-  if (api) await endToEnd(apiPods, events, baseline, results, targets);
+  if (api) await endToEnd(apiPods, nodeCounts, events, baseline, results, targets);
   return {
     name: 'scheduler',
     results: {

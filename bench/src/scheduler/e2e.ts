@@ -25,6 +25,17 @@ export async function inWorker(task: CreateAndWatchTask, onReady?: () => void): 
   }
 }
 
+/** Starts measuring this process's CPU time and this thread's event loop; the call ends it. */
+export function cpuMeter(): () => { cpuMs: number; busyMs: number; busyPercent: number } {
+  const cpu0 = process.cpuUsage();
+  const elu0 = performance.eventLoopUtilization();
+  return () => {
+    const cpu = process.cpuUsage(cpu0);
+    const elu = performance.eventLoopUtilization(elu0);
+    return { cpuMs: (cpu.user + cpu.system) / 1000, busyMs: elu.active, busyPercent: 100 * elu.utilization };
+  };
+}
+
 export async function until(what: string, fn: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!fn()) {
@@ -57,8 +68,10 @@ export async function measureEndToEnd(options: EndToEndOptions) {
     const registerMs = Date.now() - registerStart;
     await until('the scheduler to see every node', () => cp.scheduler?.scheduler?.cache.nodeList().length === options.nodes, 60_000);
     await createNamespace(cp, 'bench-sched');
+    const cpu = cpuMeter();
     const r = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: 'bench-sched', pods: options.pods, concurrency: options.concurrency, until: 'bound', create: true, owned: true, timeoutMs: 240_000 });
     const elapsedMs = r.endMs - r.startMs;
+    const used = cpu();
     const stats = cp.scheduler!.scheduler!.stats();
     return {
       nodes: options.nodes,
@@ -72,7 +85,15 @@ export async function measureEndToEnd(options: EndToEndOptions) {
       ...(r.firstError ? { firstCreateError: r.firstError } : {}),
       /** From the pod's ADDED event to the event that shows it bound, both seen by the watcher. */
       addedToBoundMs: latencySummary(r.seen.map((s) => s.doneMs - s.addedMs)),
+      /** CPU time of the whole process (control plane and creating clients) per pod: steadier than pods/s on a shared machine. */
+      processCpuMsPerPod: round(used.cpuMs / options.pods, 3),
+      /** The control plane's thread: busy share of the run, and its busy time per pod. */
+      controlPlaneBusyPercent: round(used.busyPercent, 1),
+      controlPlaneBusyMsPerPod: round(used.busyMs / options.pods, 3),
       schedulerCycles: stats.cycles,
+      nodesFilteredPerPod: round(stats.nodesEvaluated / Math.max(1, stats.cycles), 1),
+      filterAnswersReusedPercent: round((100 * stats.filterAnswersReused) / Math.max(1, stats.nodesEvaluated), 1),
+      preFilterReusedPercent: round((100 * stats.preFilterReused) / Math.max(1, stats.cycles), 1),
       schedulerFailures: stats.failed,
       setupMs: registerMs,
     };

@@ -28,8 +28,8 @@ export interface WatchResult {
   startMs: number;
   /** The last pod seen reaching `until`. */
   endMs: number;
-  /** Per pod: first seen (ADDED), seen reaching `until`, and its creationTimestamp (second resolution). */
-  seen: { addedMs: number; doneMs: number; createdMs: number }[];
+  /** Per pod: first seen (ADDED), first seen bound, seen reaching `until`, and its creationTimestamp (second resolution). */
+  seen: { addedMs: number; doneMs: number; createdMs: number; boundMs: number }[];
   createElapsedMs: number;
   errors: number;
   firstError?: string;
@@ -50,6 +50,7 @@ async function createAndWatch(task: CreateAndWatchTask): Promise<WatchResult> {
   // From here on every pod created is seen: the watch starts at the list's revision.
   parentPort?.postMessage({ ready: true });
   const added = new Map<string, number>();
+  const bound = new Map<string, number>();
   const done = new Map<string, { doneMs: number; createdMs: number }>();
   let endMs = 0;
   const finished = (async () => {
@@ -58,6 +59,7 @@ async function createAndWatch(task: CreateAndWatchTask): Promise<WatchResult> {
       const name = event.object.metadata.name!;
       const now = epochNow();
       if (!added.has(name)) added.set(name, now);
+      if (!bound.has(name) && event.object.spec?.nodeName) bound.set(name, now);
       if (!done.has(name) && reached(event.object, task.until)) {
         done.set(name, { doneMs: now, createdMs: Date.parse(event.object.metadata.creationTimestamp ?? '') });
         endMs = now;
@@ -90,7 +92,7 @@ async function createAndWatch(task: CreateAndWatchTask): Promise<WatchResult> {
   watch.stop();
   client.close();
   if (outcome === 'timeout') throw new Error(`only ${done.size} of ${task.pods} pods reached "${task.until}" within ${task.timeoutMs} ms`);
-  const seen = [...done].map(([name, d]) => ({ addedMs: added.get(name)!, ...d }));
+  const seen = [...done].map(([name, d]) => ({ addedMs: added.get(name)!, boundMs: bound.get(name) ?? d.doneMs, ...d }));
   return { startMs, endMs, seen, createElapsedMs, errors, ...(firstError ? { firstError } : {}) };
 }
 

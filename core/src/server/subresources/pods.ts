@@ -43,12 +43,16 @@ function bound(current: ApiObject, node: string, meta: Record<string, unknown>, 
   if (nonEmptyString(meta.uid) && meta.uid !== pod.metadata.uid) {
     throw ApiError.conflict('pods', name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${pod.metadata.uid ?? ''}`);
   }
-  const next = structuredClone(pod);
-  next.spec = { ...next.spec!, nodeName: node };
-  if (isRecord(meta.annotations)) next.metadata.annotations = { ...next.metadata.annotations, ...(meta.annotations as Record<string, string>) };
+  // New copies of the parts that change only; `current` is left as read. A deep clone of every
+  // pod bound cost more than the rest of the binding's own work.
   const scheduled: Condition = { type: 'PodScheduled', status: 'True', lastTransitionTime: timestamp() };
-  next.status = { ...next.status, conditions: [...(next.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled] };
-  return next;
+  const metadata = isRecord(meta.annotations) ? { ...pod.metadata, annotations: { ...pod.metadata.annotations, ...(meta.annotations as Record<string, string>) } } : { ...pod.metadata };
+  return {
+    ...pod,
+    metadata,
+    spec: { ...pod.spec!, nodeName: node },
+    status: { ...pod.status, conditions: [...(pod.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), scheduled] },
+  } as Pod;
 }
 
 export const bindingHandler: Handler = async (core, ctx, target) => {

@@ -8,6 +8,7 @@ import type { ObjectFilter } from '../query.js';
 import type { ServedResource } from '../resources.js';
 import { toTable } from '../table/index.js';
 import type { IncludeObjectPolicy } from '../table/index.js';
+import type { SharedLines } from './sharedLines.js';
 
 export type ApiEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
 
@@ -58,6 +59,16 @@ export class EventEncoder {
 
   encode(event: ApiEvent): string {
     return `{"type":"${event.type}","object":${JSON.stringify(this.transform(event))}}\n`;
+  }
+
+  /**
+   * The line for `event`, the store's change of `key` at `revision`, shared with the other watches
+   * that send it the same way. Tables are not shared: their first line carries the columns.
+   */
+  encodeChange(event: ApiEvent, key: string, revision: number, shared: SharedLines): string {
+    if (this.output.as === 'Table') return this.encode(event);
+    const way = 'version' in this.output ? `${this.output.as}/${this.output.version}` : this.output.as;
+    return shared.line(`${key}\u0000${revision}\u0000${event.type}\u0000${this.res.apiVersion}\u0000${way}`, () => this.encode(event));
   }
 
   private transform(event: ApiEvent): unknown {

@@ -114,6 +114,12 @@ test.serial('corral up --nodes 3: nodes Ready, a spread Deployment, a Service fr
   const running = await podsReady(client, '3 pong pods Ready', 60_000);
   phase('pods Ready');
   t.is(new Set(running.map((p) => p.spec.nodeName)).size, 3, 'one replica per node');
+  // A host firewall dropping forwarded traffic (Docker's) would cut the nodes apart: the underlay
+  // bridge has its own accept chain.
+  const underlay = /on the underlay bridge (\S+),/.exec(c.up!.output())![1]!;
+  const { stdout: filter } = await sh('iptables -w -S');
+  t.true(filter.includes(`-A CRLFWD-${underlay} -i ${underlay} -j ACCEPT`), filter);
+  t.regex(filter, new RegExp(`-A FORWARD .*-j CRLFWD-${underlay}`));
 
   // From the host, through the route to the first node's proxy: every replica answers in turn.
   const seen = new Set<string>();
@@ -179,6 +185,7 @@ test.serial('killed (-9) and started again on the same data dir, it stops the ag
   for (const n of c.nodes) t.false(await netnsExists(n.netns), n.netns);
   const bridge = /on the underlay bridge (\S+),/.exec(up.output())![1]!;
   t.false(await linkExists(bridge));
+  t.false((await sh('iptables -w -S')).stdout.includes(`CRLFWD-${bridge}`), 'the accept chain of the underlay is gone');
   const { stdout: routes } = await sh('ip route');
   t.false(routes.includes(`10.227.${c.ranges.r}.`), routes);
   t.false(routes.includes(`10.228.${c.ranges.r}.`), routes);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PODS, type Pod, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
+import { removeBridgeForwarding } from '@corral/network-bridge';
 import { ask, clientFor, corralUp, DEPLOYMENTS, podReady, pongDeployment, randomRanges, sh, writeUpConfig, type Up } from './support/corral-up.js';
 import { freePort } from './support/ports.js';
 
@@ -30,6 +31,7 @@ test('Ctrl-C stops the pods; corral up again on the same data dir brings back th
   t.teardown(async () => {
     for (const up of ups) await up.stop();
     await sh(`ip link del ${bridge} 2>/dev/null || true`);
+    await removeBridgeForwarding(bridge).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   });
   const config = await writeUpConfig(dir, ranges, [

@@ -3,3 +3,5 @@ export { addressAt, contains, formatIpv4, parseIpv4, parseIpv4Cidr, usableIn } f
 export type { Ipv4Range } from './ipv4.js';
 export { ip, ipBatch, linkExists, IpError } from './ip.js';
 export { encodeFrame, FrameReader, OP as WS_OPCODES, WS_GUID, websocketAccept } from './websocketFrames.js';
+export { ensureForwardAccept, ForwardRulesError, haveIptables, removeForwardAccept } from './forward.js';
+export type { ForwardAcceptRules } from './forward.js';

@@ -1,6 +1,7 @@
 // The test-bed network of `corral up --nodes`: a bridge on the host that carries the server's
 // address, and one network namespace per node joined to it by a veth pair. Everything is made
 // idempotently, so a second `corral up` on the same data dir takes over what the first left.
+import { ensureForwardAccept, haveIptables, removeForwardAccept } from '../net/forward.js';
 import { ip, IpError, linkExists } from '../net/ip.js';
 import { parseIpv4Cidr } from '../net/ipv4.js';
 import type { ClusterNames, NodeNames } from './names.js';
@@ -40,6 +41,14 @@ export async function ensureBridge(names: ClusterNames): Promise<void> {
   }
   await ip(['address', 'replace', `${names.serverIP}/${names.prefix}`, 'dev', names.bridge]);
   await ip(['link', 'set', names.bridge, 'up']);
+  // Node-to-node frames (the overlay's VXLAN packets) cross this bridge, and through
+  // br_netfilter the host's FORWARD chain: a firewall that drops by default (Docker's) must let
+  // them through.
+  if (await haveIptables()) await ensureForwardAccept(underlayForwarding(names));
+}
+
+function underlayForwarding(names: ClusterNames) {
+  return { chain: `CRLFWD-${names.bridge}`, interfaces: [names.bridge], comment: 'corral up: between the nodes' };
 }
 
 export async function namespaces(): Promise<string[]> {
@@ -110,6 +119,7 @@ export async function removeTopology(names: ClusterNames): Promise<void> {
     await ip(['link', 'del', node.hostVeth]).catch(() => undefined);
   }
   await ip(['link', 'del', names.bridge]).catch(() => undefined);
+  if (await haveIptables()) await removeForwardAccept(underlayForwarding(names));
 }
 
 /** Routes the host's traffic for `cidr` to a node (pod subnets; the service range). */

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ApiClient, type Node } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
+import { removeBridgeForwarding } from '@corral/network-bridge';
 import { CORRAL_BIN, corral, runCli, type CliResult } from './cli.js';
 import { freePort } from './ports.js';
 import { startChild, stopWithin, type Child } from './processes.js';
@@ -156,6 +157,7 @@ export async function startClusterUp(options: ClusterUpOptions = {}): Promise<Cl
       output();
       await reapPods(join(dir, 'agent'));
       await run('sh', ['-c', `ip link del ${bridge} 2>/dev/null; ip link del ${services} 2>/dev/null; true`]);
+      await removeBridgeForwarding(bridge).catch(() => undefined);
       await rm(dir, { recursive: true, force: true });
       return codes[0] ?? null;
     })());

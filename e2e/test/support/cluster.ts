@@ -99,6 +99,9 @@ export async function startCluster(t: ExecutionContext, options: { nodes: number
     cleanups.push(`ip netns del ${n.ns}`);
     await sh(`ip link add ${veth} type veth peer name ${veth}p && ip link set ${veth}p netns ${n.ns} && ip -n ${n.ns} link set ${veth}p name u0 && ip link set ${veth} master ${underlay} up`);
     await sh(`ip -n ${n.ns} addr add ${n.ip}/24 dev u0 && ip -n ${n.ns} link set u0 up && ip -n ${n.ns} link set lo up`);
+    // Each node's firewall drops forwarded packets by default, as Docker leaves a machine: what
+    // Corral forwards (pod to pod, across nodes, NodePorts) must pass through its own accept rules.
+    await sh(`ip netns exec ${n.ns} iptables -w -P FORWARD DROP`);
   }
 
   const port = randomInt(20000, 30000);

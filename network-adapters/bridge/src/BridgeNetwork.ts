@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { addressAt, IpError, ip, ipBatch, linkExists, parseIpv4Cidr, type Ipv4Range } from '@corral/core/net';
 import type { PodNetwork, PodNetworkAttachment, PodNetworkStatus } from '@corral/core/kernel';
+import { acceptBridgeForwarding, removeBridgeForwarding } from './forward.js';
 import { Ipam } from './Ipam.js';
 
 export interface BridgeOptions {
@@ -109,6 +110,7 @@ export class BridgeNetwork implements PodNetwork {
   async removeBridge(): Promise<void> {
     this.bridgeReady = undefined;
     if (await linkExists(this.options.bridge, this.options.nodeNetns)) await this.ip(['link', 'del', this.options.bridge]);
+    await removeBridgeForwarding(this.options.bridge, this.options.nodeNetns);
   }
 
   /** The uids holding addresses now (for an agent's orphan cleanup). */
@@ -125,6 +127,7 @@ export class BridgeNetwork implements PodNetwork {
     }
     await this.ip(['address', 'replace', `${this.gateway}/${this.range.prefix}`, 'dev', br]);
     await this.ip(['link', 'set', br, 'up']);
+    await acceptBridgeForwarding(br, this.options.nodeNetns);
   }
 
   /** `ip` on the node's side. */

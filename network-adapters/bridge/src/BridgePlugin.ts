@@ -3,6 +3,7 @@ import type { CorralPlugin } from '@corral/core/kernel';
 import Joi from 'joi';
 import { BridgeNetwork } from './BridgeNetwork.js';
 import { writeCniConfig } from './cni.js';
+import { acceptBridgeForwarding } from './forward.js';
 import { withNodeSubnet } from './lazy.js';
 
 export const PLUGIN_NAME = 'BridgeNetworkPlugin';
@@ -37,6 +38,10 @@ export const plugin: CorralPlugin<BridgePluginOptions | undefined> = {
         if (options.cniConfDir) {
           void writeCniConfig(options.cniConfDir, { bridge, podCIDR, mtu: options.mtu }).catch((err) =>
             process.stderr.write(`bridge network: writing the CNI config in ${options.cniConfDir} failed: ${String(err)}\n`),
+          );
+          // containerd's CNI makes the bridge; its forwarding is Corral's to open all the same.
+          void acceptBridgeForwarding(bridge).catch((err) =>
+            process.stderr.write(`bridge network: accepting forwarded traffic on ${bridge} failed: ${String(err)}\n`),
           );
         }
         return new BridgeNetwork({ bridge, podCIDR, stateDir: join(ctx.rootDir, 'network', 'bridge'), mtu: options.mtu });

@@ -7,3 +7,4 @@ export { cniConfig, writeCniConfig, CNI_CONFIG_FILE, CNI_NETWORK_NAME } from './
 export type { CniConfigOptions } from './cni.js';
 export { Ipam } from './Ipam.js';
 export { withNodeSubnet } from './lazy.js';
+export { acceptBridgeForwarding, bridgeForwarding, removeBridgeForwarding } from './forward.js';

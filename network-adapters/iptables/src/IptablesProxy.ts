@@ -15,7 +15,7 @@ export interface IptablesOptions {
 }
 
 /** Where the built-in chains jump into Corral's, and what a packet must be to take the jump. */
-function jumps(prefix: string): { table: Table; chain: string; target: string; match: string[] }[] {
+function jumps(prefix: string): { table: Table; chain: string; target: string; match: string[]; last?: boolean }[] {
   const names = chainNames(prefix);
   // nat sees only a connection's first packet anyway. filter sees every packet on the machine,
   // and its chain only rejects new connections to ports without endpoints: established flows
@@ -28,6 +28,8 @@ function jumps(prefix: string): { table: Table; chain: string; target: string; m
     { table: 'filter', chain: 'INPUT', target: names.reject, match: newOnly },
     { table: 'filter', chain: 'FORWARD', target: names.reject, match: newOnly },
     { table: 'filter', chain: 'OUTPUT', target: names.reject, match: newOnly },
+    // Last, as kube-proxy's KUBE-FORWARD: the rejects above and the host's own rules come first.
+    { table: 'filter', chain: 'FORWARD', target: names.forward, match: [], last: true },
   ];
 }
 
@@ -86,7 +88,9 @@ export class IptablesProxy implements ProxyDataPath {
 
   private async ensureJumps(): Promise<void> {
     for (const j of jumps(this.options.prefix)) {
-      if (!(await hasRule(j.table, j.chain, jumpRule(j.target, j.match)))) await run('iptables', ['-w', '-t', j.table, '-I', j.chain, '1', ...jumpRule(j.target, j.match)]);
+      if (!(await hasRule(j.table, j.chain, jumpRule(j.target, j.match)))) {
+        await run('iptables', ['-w', '-t', j.table, ...(j.last ? ['-A', j.chain] : ['-I', j.chain, '1']), ...jumpRule(j.target, j.match)]);
+      }
       // An earlier version's unconditional jump, replaced by the one above.
       if (j.match.length && (await hasRule(j.table, j.chain, jumpRule(j.target)))) await run('iptables', ['-w', '-t', j.table, '-D', j.chain, ...jumpRule(j.target)]);
     }

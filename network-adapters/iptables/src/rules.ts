@@ -29,6 +29,7 @@ export function chainNames(prefix: string) {
     services: `${prefix}SERVICES`,
     nodePorts: `${prefix}NODEPORTS`,
     reject: `${prefix}REJECT`,
+    forward: `${prefix}FORWARD`,
     markMasq: `${prefix}MARK-MASQ`,
     postrouting: `${prefix}POSTROUTING`,
   };
@@ -75,7 +76,18 @@ export function renderRules(table: ServiceTable, options: RenderOptions): Render
       ],
     ],
   ]);
-  const filter: Chains = new Map([[names.reject, []]]);
+  const filter: Chains = new Map([
+    [names.reject, []],
+    // A node whose firewall drops forwarded packets by default (Docker's) still forwards what
+    // a NodePort sends to an endpoint on another node, and the replies of what it let through.
+    [
+      names.forward,
+      [
+        `-m mark --mark ${MASQ_MARK}/${MASQ_MARK} ${comment('corral service traffic to other nodes')} -j ACCEPT`,
+        `-m conntrack --ctstate RELATED,ESTABLISHED ${comment('corral service traffic replies')} -j ACCEPT`,
+      ],
+    ],
+  ]);
   const dispatch = nat.get(names.services)!;
   const nodePorts = nat.get(names.nodePorts)!;
   const reject = filter.get(names.reject)!;

@@ -13,7 +13,7 @@ import { ApiClient, type Pod } from '@corral/core';
 import { startTestApiServer } from '@corral/core/testing';
 import { BUSYBOX_IMAGE as CRI_IMAGE, startContainerd } from '@corral/runtime-cri/testing';
 import { BUSYBOX_IMAGE as DOCKER_IMAGE, buildBusyboxImage, startDockerd } from '@corral/runtime-docker/testing';
-import { latencySummary, nowMs, percentile, round } from '../stats.js';
+import { latencySummary, nowMs, round } from '../stats.js';
 import type { BenchResult, BenchTarget } from '../types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,8 +31,6 @@ interface RuntimeSetup {
   image: string;
   plugin: string;
   options: Record<string, unknown>;
-  /** The runtime's daemon, whose CPU time is reported beside the agent's. */
-  daemonPid?: number;
   stop(): Promise<void>;
 }
 
@@ -41,10 +39,10 @@ async function runtimeSetup(name: string): Promise<RuntimeSetup> {
   if (name === 'docker') {
     const daemon = await startDockerd();
     await buildBusyboxImage(daemon.docker);
-    return { image: DOCKER_IMAGE, plugin: '@corral/runtime-docker', options: { socket: daemon.host, pauseImage: DOCKER_IMAGE, pauseCommand: ['sleep', '2147483647'] }, daemonPid: daemon.pid, stop: () => daemon.stop() };
+    return { image: DOCKER_IMAGE, plugin: '@corral/runtime-docker', options: { socket: daemon.host, pauseImage: DOCKER_IMAGE, pauseCommand: ['sleep', '2147483647'] }, stop: () => daemon.stop() };
   }
   const daemon = await startContainerd();
-  return { image: daemon.image ?? CRI_IMAGE, plugin: '@corral/runtime-cri', options: { endpoint: daemon.endpoint, cgroupParent: daemon.cgroupParent }, daemonPid: daemon.pid, stop: async () => void (await daemon.stop()) };
+  return { image: daemon.image ?? CRI_IMAGE, plugin: '@corral/runtime-cri', options: { endpoint: daemon.endpoint, cgroupParent: daemon.cgroupParent }, stop: async () => void (await daemon.stop()) };
 }
 
 async function startAgent(dir: string, url: string, runtime: string, setup: RuntimeSetup): Promise<ChildProcess> {
@@ -60,8 +58,6 @@ async function startAgent(dir: string, url: string, runtime: string, setup: Runt
   );
   const child = spawn(process.execPath, [bin, 'agent', '--config', config, '--server', url, '--node-name', `bench-${runtime}`, '--root-dir', join(dir, 'agent'), '--port', '0', '--address', '127.0.0.1', '--node-ip', '127.0.0.1'], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    // The agent writes each pod's start-up milestones there (see breakdown()).
-    env: { ...process.env, CORRAL_AGENT_TRACE: tracePath(dir) },
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d.toString()));
@@ -69,34 +65,6 @@ async function startAgent(dir: string, url: string, runtime: string, setup: Runt
     if (code) process.stderr.write(`agent (${runtime}) exited ${code}: ${stderr}\n`);
   });
   return child;
-}
-
-const tracePath = (dir: string) => join(dir, 'startup-trace.jsonl');
-
-/**
- * Where the time went: for each milestone the agent traced, how long after its pod's create
- * call it came (p50 and max over the burst's pods), and how many syncs a pod took.
- */
-async function breakdown(dir: string, createdAt: ReadonlyMap<string, number>): Promise<Record<string, unknown>> {
-  const text = await readFile(tracePath(dir), 'utf8').catch(() => '');
-  const first = new Map<string, Map<string, number>>();
-  const syncs = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line) continue;
-    const { pod: key, step, at } = JSON.parse(line) as { pod: string; step: string; at: number };
-    const name = key.slice(key.indexOf('/') + 1);
-    if (!createdAt.has(name)) continue;
-    if (step === 'syncStart') syncs.set(name, (syncs.get(name) ?? 0) + 1);
-    let steps = first.get(name);
-    if (!steps) first.set(name, (steps = new Map()));
-    if (!steps.has(step)) steps.set(step, at - createdAt.get(name)!);
-  }
-  const byStep = new Map<string, number[]>();
-  for (const steps of first.values()) for (const [step, ms] of steps) byStep.set(step, [...(byStep.get(step) ?? []), ms]);
-  const rows = [...byStep].map(([step, ms]) => ({ step, pods: ms.length, p50: round(percentile(ms, 50), 0), max: round(Math.max(...ms), 0) }));
-  rows.sort((a, b) => a.p50 - b.p50);
-  const counts = [...syncs.values()];
-  return { msAfterCreate: rows, syncsPerPod: { p50: percentile(counts, 50), max: Math.max(...counts) } };
 }
 
 function pod(name: string, node: string, image: string): Pod {
@@ -110,13 +78,9 @@ function pod(name: string, node: string, image: string): Pod {
 
 const running = (p: Pod) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
-/**
- * Creates `count` pods at once; resolves with each one's create -> Running and Ready latency,
- * and the wall-clock time of each one's create call.
- */
-async function burst(client: ApiClient, node: string, image: string, count: number, prefix: string): Promise<{ latencies: number[]; createdAt: Map<string, number> }> {
+/** Creates `count` pods at once; resolves with each one's create -> Running and Ready latency. */
+async function burst(client: ApiClient, node: string, image: string, count: number, prefix: string): Promise<number[]> {
   const created = new Map<string, number>();
-  const createdAt = new Map<string, number>();
   const latencies: number[] = [];
   const watch = client.watch<Pod>('pods', { namespace: 'default', labelSelector: 'bench=startup' });
   const done = (async () => {
@@ -132,14 +96,13 @@ async function burst(client: ApiClient, node: string, image: string, count: numb
     Array.from({ length: count }, async (_, i) => {
       const name = `${prefix}${i}`;
       created.set(name, nowMs());
-      createdAt.set(name, Date.now());
       await client.create('pods', pod(name, node, image));
     }),
   );
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`pods of ${prefix} not all Running after 120 s (${latencies.length}/${count})`)), 120_000).unref());
   await Promise.race([done, timeout]);
   watch.stop();
-  return { latencies, createdAt };
+  return latencies;
 }
 
 async function waitNodeReady(client: ApiClient, node: string): Promise<void> {
@@ -161,14 +124,6 @@ async function clean(client: ApiClient): Promise<void> {
     if ((await client.list('pods', { namespace: 'default', labelSelector: 'bench=startup' })).items.length === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/** CPU time (user + system) the process used so far, in ms. */
-async function cpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // utime and stime, fields 14 and 15, in clock ticks (100 a second on Linux).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 async function rssMb(pid: number): Promise<number> {
@@ -215,16 +170,9 @@ export async function run(args: string[]): Promise<BenchResult> {
         // One pod first, so one-time costs (the image's first use) are not in the burst.
         await burst(client, node, setup.image, 1, `warm-${runtime}-`);
         const start = nowMs();
-        const cpuBefore = await cpuMs(agent.pid!);
-        const daemonCpuBefore = setup.daemonPid ? await cpuMs(setup.daemonPid) : 0;
-        const { latencies, createdAt } = await burst(client, node, setup.image, count, `${runtime}-`);
+        const latencies = await burst(client, node, setup.image, count, `${runtime}-`);
         const summary = latencySummary(latencies);
-        const allRunningMs = round(nowMs() - start, 0);
-        const agentCpuMs = (await cpuMs(agent.pid!)) - cpuBefore;
-        const daemonCpuMs = setup.daemonPid ? (await cpuMs(setup.daemonPid)) - daemonCpuBefore : undefined;
-        // The agent writes its trace lines behind its work: give the last ones time to land.
-        await new Promise((r) => setTimeout(r, 1000));
-        results[runtime] = { ...summary, allRunningMs, agentCpuMs, ...(daemonCpuMs !== undefined ? { daemonCpuMs } : {}), breakdown: await breakdown(dir, createdAt) };
+        results[runtime] = { ...summary, allRunningMs: round(nowMs() - start, 0) };
         targets.push({ what: `${runtime}: pod startup p99 (${count} pods at once, ms)`, value: summary.p99, target: `<= ${GOALS[runtime] ?? 2000} ms (the Kubernetes SLO: 5 s)`, met: summary.p99 <= (GOALS[runtime] ?? 2000) });
         await clean(client);
         if (runtime === 'process') {

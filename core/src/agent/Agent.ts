@@ -10,10 +10,8 @@ import { AgentEvents } from './events.js';
 import { POD_UID } from './labels.js';
 import { defaultNodeIP, machineCapacity } from './node/machine.js';
 import { NodeHeartbeat } from './node/NodeHeartbeat.js';
-import type { ContainerStatus as RuntimeContainer } from '../kernel/contracts/runtime.js';
 import type { PodContext } from './pods/context.js';
 import { PodSyncer } from './pods/PodSyncer.js';
-import { startupTraceFromEnv, type StartupTrace } from './pods/startupTrace.js';
 import { instancesOf, podRuntimeState } from './pods/runtimeState.js';
 import { ProbeManager } from './probes/ProbeManager.js';
 import { startAgentServer, type AgentServer } from './server/AgentServer.js';
@@ -27,18 +25,13 @@ import { DEFAULT_TIMING, type AgentLogger, type AgentOptions, type AgentTiming }
 const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 /**
- * Pods synced at once. kubelet has a worker per pod; here a burst of 30 pods on a busy 2-core
- * node is CPU-bound (the runtime's daemons, the API server), and the last pod ran no earlier
- * with 32 workers than with 16, while the first ones waited longer and 100 pods at once left
- * the agent 4 MB bigger. 10 kept pods queued behind the first ones for most of a burst.
+ * Pods synced at once. More did not start a burst sooner on a busy 2-core node: the runtimes'
+ * work there is CPU-bound, and 32 at once finished the last pod of 30 no earlier (cri: later)
+ * while delaying the first ones.
  */
-const DEFAULT_POD_WORKERS = 16;
+const DEFAULT_POD_WORKERS = 10;
 const DNS_SERVICE = 'kube-system/kube-dns';
 const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
-/** A container a relist no longer found. */
-const GONE = 'gone';
-/** A container only ever moves forward through these states (an unknown one ranks with none). */
-const STATE_ORDER: Record<string, number> = { CONTAINER_CREATED: 0, CONTAINER_RUNNING: 1, CONTAINER_EXITED: 2, [GONE]: 3 };
 /** How soon a pod unknown before the first pod list is looked at again. */
 const UNSYNCED_RETRY_MS = 500;
 
@@ -55,11 +48,8 @@ export class Agent {
   private readonly syncer: PodSyncer;
   private readonly probes: ProbeManager;
   private readonly heartbeat: NodeHeartbeat;
-  private readonly trace: StartupTrace = startupTraceFromEnv();
   private readonly uidToKey = new Map<string, string>();
   private readonly containerStates = new Map<string, string>();
-  /** Pods being synced, with the container states (or GONE) a relist saw meanwhile. */
-  private readonly syncing = new Map<string, Map<string, string>>();
   private relistTimer?: NodeJS.Timeout;
   private resyncTimer?: NodeJS.Timeout;
   private workers?: Promise<void>;
@@ -95,7 +85,6 @@ export class Agent {
       hooks: options.hooks,
       probes: this.probes,
       events,
-      trace: this.trace,
       logger,
       rootDir: options.rootDir,
       nodeName,
@@ -106,7 +95,7 @@ export class Agent {
       clusterDns: () => ({ servers: options.clusterDNS ?? this.dnsServiceIPs(), domain: options.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN }),
       resolvConf: options.resolvConf ?? '/etc/resolv.conf',
     };
-    this.syncer = new PodSyncer(ctx, () => this.pods.cache.list(), (uid, containers) => this.observed(uid, containers));
+    this.syncer = new PodSyncer(ctx, () => this.pods.cache.list());
     this.heartbeat = new NodeHeartbeat(
       client,
       {
@@ -175,7 +164,6 @@ export class Agent {
     await this.server.close();
     await this.options.runtime.close();
     await this.options.podNetwork?.close();
-    await this.trace.close();
   }
 
   private run(): void {
@@ -185,15 +173,8 @@ export class Agent {
       this.uidToKey.set(uid, cacheKey(pod));
       this.queue.add(uid);
     };
-    this.pods.onAdd((pod) => {
-      if (pod.metadata.uid) this.trace.mark(pod.metadata.uid, cacheKey(pod), 'seen');
-      enqueue(pod);
-    });
-    this.pods.onUpdate((old, pod) => {
-      // The echo of this agent's own status write asks for nothing new (kubelet, too, syncs
-      // a pod on changes to its spec, not to its status).
-      if (!this.syncer.isOwnStatusEcho(old, pod)) enqueue(pod);
-    });
+    this.pods.onAdd(enqueue);
+    this.pods.onUpdate((_old, pod) => enqueue(pod));
     this.pods.onDelete((pod) => {
       if (pod.metadata.uid) this.queue.add(pod.metadata.uid);
     });
@@ -212,16 +193,9 @@ export class Agent {
           // what should be adopted, and with the API away, stop pods that must keep running.
           if (!this.pods.hasSynced()) return { requeueAfterMs: UNSYNCED_RETRY_MS };
           this.uidToKey.delete(uid);
-        } else {
-          this.trace.mark(uid, cacheKey(pod), 'syncStart');
         }
-        this.syncing.set(uid, new Map());
-        try {
-          const outcome = await this.syncer.sync(uid, pod);
-          return outcome.requeueAfterMs !== undefined ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;
-        } finally {
-          this.relistedDuringSync(uid);
-        }
+        const outcome = await this.syncer.sync(uid, pod);
+        return outcome.requeueAfterMs !== undefined ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;
       },
       onError: (uid, err) => this.logger.warn(`pod ${this.uidToKey.get(uid) ?? uid}: sync failed, will retry: ${(err as Error).message}`),
     });
@@ -257,10 +231,16 @@ export class Agent {
       const uid = c.labels[POD_UID];
       if (!uid) continue;
       seen.add(c.id);
-      if (this.containerStates.get(c.id) !== `${uid} ${c.state}`) this.relisted(uid, c.id, c.state);
+      const state = `${uid} ${c.state}`;
+      if (this.containerStates.get(c.id) !== state) {
+        this.containerStates.set(c.id, state);
+        this.queue.add(uid);
+      }
     }
-    for (const [id, state] of [...this.containerStates]) {
-      if (!seen.has(id)) this.relisted(state.slice(0, state.indexOf(' ')), id, undefined);
+    for (const [id, state] of this.containerStates) {
+      if (seen.has(id)) continue;
+      this.containerStates.delete(id);
+      this.queue.add(state.slice(0, state.indexOf(' ')));
     }
   }
 
@@ -268,42 +248,6 @@ export class Agent {
     if (this.stopping) return;
     this.relistTimer = setTimeout(() => void this.relist().finally(() => this.scheduleRelist()), this.timing.relistMs);
     this.relistTimer.unref();
-  }
-
-  /** A sync saw these containers of the pod: the relist need not queue the pod for them again. */
-  private observed(uid: string, containers: readonly RuntimeContainer[]): void {
-    const ids = new Set(containers.map((c) => c.id));
-    for (const [id, state] of this.containerStates) if (!ids.has(id) && state.startsWith(`${uid} `)) this.containerStates.delete(id);
-    for (const c of containers) this.containerStates.set(c.id, `${uid} ${c.state}`);
-  }
-
-  /**
-   * What a relist saw of a pod while it was being synced: states the sync itself saw, or went
-   * past, need no sync more (kubelet's PLEG would cause one for each container started); a
-   * later state than the sync's last look queues the pod again.
-   */
-  private relistedDuringSync(uid: string): void {
-    const seen = this.syncing.get(uid);
-    this.syncing.delete(uid);
-    for (const [id, state] of seen ?? []) {
-      const known = this.containerStates.get(id);
-      const synced = known === undefined ? GONE : known.slice(known.indexOf(' ') + 1);
-      if (state === synced || (STATE_ORDER[state] ?? Infinity) < (STATE_ORDER[synced] ?? -Infinity)) continue;
-      this.queue.add(uid);
-      return;
-    }
-  }
-
-  /** Records a container's state from a relist, and queues its pod unless a sync of it is under way. */
-  private relisted(uid: string, id: string, state: string | undefined): void {
-    const during = this.syncing.get(uid);
-    if (during) {
-      during.set(id, state ?? GONE);
-      return;
-    }
-    if (state === undefined) this.containerStates.delete(id);
-    else this.containerStates.set(id, `${uid} ${state}`);
-    this.queue.add(uid);
   }
 
   /** Every pod again, and sandboxes of pods this node no longer has (only once the pod list is known). */

@@ -5,24 +5,9 @@ import type { AgentLogger } from './types.js';
 
 // Events about pods (Pulling, Started, BackOff, Unhealthy...), written through the API like
 // kubelet's recorder: fire and forget, and a repeat of the same event counted on the first one.
-// They go out a few at a time from a queue (kubelet's recorder is rate-limited too): a burst
-// of pods makes several events each, and written all at once they held up the API server's
-// answers to the pods' status writes, which is what a user waits for.
 
 const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
 const MAX_REMEMBERED = 1000;
-/** Events written at once. */
-const IN_FLIGHT = 2;
-/** Events waiting beyond this many are dropped (kubelet drops them too when its queue is full). */
-const MAX_QUEUED = 1000;
-
-interface Pending {
-  regarding: ApiObject;
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-  fieldPath?: string;
-}
 
 interface Seen {
   name: string;
@@ -33,9 +18,6 @@ interface Seen {
 
 export class AgentEvents {
   private readonly seen = new Map<string, Seen>();
-  private readonly queue: Pending[] = [];
-  private inFlight = 0;
-  private dropped = 0;
 
   constructor(
     private readonly client: ApiClient,
@@ -45,26 +27,9 @@ export class AgentEvents {
 
   /** `fieldPath` names the container: `spec.containers{web}`. */
   emit(regarding: ApiObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
-    if (this.queue.length >= MAX_QUEUED) {
-      if (this.dropped++ === 0) this.logger.warn(`events are coming faster than the API takes them; dropping some (first: ${reason} for ${regarding.metadata.namespace}/${regarding.metadata.name})`);
-      return;
-    }
-    this.queue.push({ regarding, type, reason, message, fieldPath });
-    this.pump();
-  }
-
-  private pump(): void {
-    while (this.inFlight < IN_FLIGHT && this.queue.length > 0) {
-      const { regarding, type, reason, message, fieldPath } = this.queue.shift()!;
-      this.inFlight++;
-      void this.write(regarding, type, reason, message, fieldPath)
-        .catch((err: Error) => this.logger.warn(`could not write event ${reason} for ${regarding.metadata.namespace}/${regarding.metadata.name}: ${err.message}`))
-        .finally(() => {
-          this.inFlight--;
-          if (this.queue.length === 0) this.dropped = 0;
-          this.pump();
-        });
-    }
+    void this.write(regarding, type, reason, message, fieldPath).catch((err: Error) =>
+      this.logger.warn(`could not write event ${reason} for ${regarding.metadata.namespace}/${regarding.metadata.name}: ${err.message}`),
+    );
   }
 
   private async write(regarding: ApiObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): Promise<void> {

@@ -73,6 +73,6 @@ export interface AgentOptions {
   clusterDomain?: string;
   /** The node's resolv.conf, for the Default DNS policy; default /etc/resolv.conf. */
   resolvConf?: string;
-  /** How many pods are synced at once (default 16). */
+  /** How many pods are synced at once (default 10). */
   podWorkers?: number;
 }

@@ -46,8 +46,6 @@ export class PodSyncer {
     private readonly ctx: PodContext,
     /** The pods bound to this node that the informer holds. */
     private readonly boundPods: () => Pod[],
-    /** Told the containers of a pod as the sync that started or checked them last saw them. */
-    private readonly observed: (uid: string, containers: readonly RuntimeContainer[]) => void = () => undefined,
   ) {
     this.runner = new ContainerRunner(ctx);
     this.crash = new CrashBackoff({ initialMs: ctx.timing.backoffInitialMs, maxMs: ctx.timing.backoffMaxMs, resetMs: ctx.timing.backoffResetMs });
@@ -65,7 +63,6 @@ export class PodSyncer {
       return {};
     }
     let state = await podRuntimeState(this.ctx.runtime, uid);
-    this.mark(pod, 'stateRead');
     if (isTerminal(pod.status?.phase)) {
       await this.stopPod(pod, state, MIN_GRACE_SECONDS);
       return {};
@@ -82,10 +79,8 @@ export class PodSyncer {
     if (!sandbox) {
       if (this.finishedForGood(pod, state)) return this.report(pod, state, undefined);
       await this.stopPod(pod, state, pod.spec.terminationGracePeriodSeconds ?? 30);
-      const fresh = state.sandboxes.length === 0 && state.containers.length === 0;
       sandbox = await this.createSandbox(pod, state);
-      // A pod's first sandbox changed nothing else: no need to ask the runtime what it runs.
-      state = fresh ? { sandboxes: [sandbox], containers: [] } : await podRuntimeState(this.ctx.runtime, uid);
+      state = await podRuntimeState(this.ctx.runtime, uid);
     }
     const hostNetwork = pod.spec.hostNetwork === true || !this.ctx.podNetwork;
     const podIP = hostNetwork ? this.ctx.nodeIP : (sandbox.ip ?? sandbox.labels[POD_IP] ?? this.ctx.nodeIP);
@@ -194,16 +189,10 @@ export class PodSyncer {
       }
     }
     if (acted) state = await podRuntimeState(this.ctx.runtime, uid);
-    this.observed(uid, state.containers);
     this.ctx.probes.retainPod(uid, new Set(state.containers.filter((c) => c.state === 'CONTAINER_RUNNING').map((c) => c.id)));
     await this.collectGarbage(state);
     const outcome = await this.report(pod, state, podIP);
     return requeue !== undefined ? { requeueAfterMs: requeue } : outcome;
-  }
-
-  /** Whether `pod` differs from `old` only by the status this agent last wrote for it. */
-  isOwnStatusEcho(old: Pod, pod: Pod): boolean {
-    return this.status.isEcho(old, pod);
   }
 
   /** Stops everything of every pod (the agent's shutdown with --keep-pods off). */
@@ -254,7 +243,6 @@ export class PodSyncer {
     const hostNetwork = pod.spec.hostNetwork === true || !this.ctx.podNetwork;
     const attachment = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name! };
     const network = hostNetwork ? undefined : await this.ctx.podNetwork!.setup(attachment);
-    if (network) this.mark(pod, 'networkReady');
     const config = sandboxConfig(pod, {
       logDirectory: join(podDir(this.ctx.rootDir, uid), 'logs'),
       attempt: state.sandboxes.length,
@@ -265,14 +253,8 @@ export class PodSyncer {
     });
     if (state.sandboxes.length > 0) this.ctx.events.emit(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
     const id = await this.ctx.runtime.runPodSandbox(config);
-    this.mark(pod, 'sandboxRun');
     this.sandboxes.set(id, config);
-    // On the node's network the runtime has nothing to tell that the config does not (the IP
-    // is the node's): one call fewer per pod, and a busy runtime answers slowly.
-    const status = hostNetwork
-      ? { id, uid, name: config.name, namespace: config.namespace, state: 'SANDBOX_READY' as const, createdAt: Date.now(), labels: config.labels }
-      : await this.ctx.runtime.podSandboxStatus(id);
-    this.mark(pod, 'sandboxReady');
+    const status = await this.ctx.runtime.podSandboxStatus(id);
     if (!status) throw new Error(`the runtime lost sandbox ${id} of pod ${pod.metadata.namespace}/${pod.metadata.name} right after creating it`);
     return { ...status, ip: status.ip ?? network?.ip };
   }
@@ -320,12 +302,7 @@ export class PodSyncer {
       startTime,
     });
     if (isTerminal(status.phase)) await this.stopPod(pod, state, MIN_GRACE_SECONDS);
-    this.mark(pod, 'statusComputed');
-    const wrote = await this.status.write(pod, status);
-    if (wrote) {
-      this.mark(pod, `status:${status.phase}`);
-      if (status.phase !== 'Pending') this.ctx.trace.finished(uid);
-    }
+    await this.status.write(pod, status);
     return {};
   }
 
@@ -410,10 +387,6 @@ export class PodSyncer {
     this.admitted.delete(uid);
     this.lastSeen.delete(uid);
     this.startTimes.delete(uid);
-  }
-
-  private mark(pod: Pod, step: string): void {
-    this.ctx.trace.mark(pod.metadata.uid!, `${pod.metadata.namespace}/${pod.metadata.name}`, step);
   }
 
   private waitingOf(uid: string): Map<string, Waiting> {

@@ -5,7 +5,6 @@ import type { RuntimeAdapter } from '../../kernel/contracts/runtime.js';
 import type { AgentEvents } from '../events.js';
 import type { ClusterDns } from './dns.js';
 import type { ProbeManager } from '../probes/ProbeManager.js';
-import type { StartupTrace } from './startupTrace.js';
 import type { AgentHooks, AgentLogger, AgentTiming } from '../types.js';
 
 /** What the pod sync loop works with: one per agent. */
@@ -16,8 +15,6 @@ export interface PodContext {
   readonly hooks?: AgentHooks;
   readonly probes: ProbeManager;
   readonly events: AgentEvents;
-  /** Start-up milestones (off unless asked for). */
-  readonly trace: StartupTrace;
   readonly logger: AgentLogger;
   readonly rootDir: string;
   readonly nodeName: string;

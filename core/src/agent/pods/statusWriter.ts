@@ -36,17 +36,6 @@ export class PodStatusWriter {
     }
   }
 
-  /**
-   * Whether `pod` is `old` with the status this writer last wrote, and nothing else changed
-   * (but the resourceVersion and field ownership that any write changes).
-   */
-  isEcho(old: Pod, pod: Pod): boolean {
-    const last = this.written.get(pod.metadata.uid!);
-    if (!last || Number(pod.metadata.resourceVersion) !== last.resourceVersion || !deepEqual(pod.status ?? {}, last.status)) return false;
-    const meta = (p: Pod) => ({ ...p.metadata, resourceVersion: undefined, managedFields: undefined });
-    return deepEqual(old.spec, pod.spec) && deepEqual(meta(old), meta(pod));
-  }
-
   forget(uid: string): void {
     this.written.delete(uid);
   }

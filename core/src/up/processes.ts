@@ -38,6 +38,19 @@ export async function stopProcessesIn(netns: string, only: (pid: number) => bool
   return pids.length;
 }
 
+/**
+ * SIGKILL to the processes in `netns` that `only` accepts, waiting until they are gone: for
+ * agents whose SIGTERM handling would do more than end them. Answers how many there were.
+ */
+export async function killProcessesIn(netns: string, only: (pid: number) => boolean): Promise<number> {
+  const pids = (await processesIn(netns)).filter(only);
+  for (const pid of pids) signal(pid, 'SIGKILL');
+  // Gone at once, unless stuck in the kernel (a hung mount): then not waited for forever.
+  const deadline = Date.now() + 10_000;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return pids.length;
+}
+
 function signal(pid: number, sig: NodeJS.Signals): void {
   try {
     process.kill(pid, sig);

@@ -6,7 +6,7 @@ import { ip, IpError, linkExists } from '../net/ip.js';
 import { parseIpv4Cidr } from '../net/ipv4.js';
 import type { ClusterNames, NodeNames } from './names.js';
 import { ownNamePattern } from './names.js';
-import { commandLine, stopProcessesIn } from './processes.js';
+import { commandLine, killProcessesIn, stopProcessesIn } from './processes.js';
 
 /** A `corral agent` (of any Corral install): what an earlier, killed `corral up` left running. */
 const isAgent = (pid: number): boolean => / agent --config /.test(commandLine(pid));
@@ -92,8 +92,9 @@ export async function cleanLeftovers(names: ClusterNames): Promise<string[]> {
   const wanted = new Set(names.nodes.flatMap((n) => [n.netns, n.hostVeth]));
   const done: string[] = [];
   for (const ns of (await namespaces()).filter((n) => own.test(n))) {
-    // Only the agents: the pods' own processes are theirs to stop or to hand over.
-    const stopped = await stopProcessesIn(ns, isAgent);
+    // Only the agents: their pods keep running for this run's agents to adopt. Killed, not
+    // asked: on SIGTERM an agent of `corral up` (--stop-pods) would stop its pods first.
+    const stopped = await killProcessesIn(ns, isAgent);
     if (stopped > 0) done.push(`stopped the agent left running in ${ns}`);
     if (!wanted.has(ns)) {
       await ip(['netns', 'del', ns]).catch(() => undefined);

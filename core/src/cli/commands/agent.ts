@@ -1,8 +1,8 @@
-import type { Argv, CommandModule } from 'yargs';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { AgentProcess } from '../agentProcess.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 import { surviveClosedOutput } from '../closedPipes.js';
-import { untilSignal } from '../signals.js';
+import { catchSignals } from '../signals.js';
 import type { ServerProcess } from './server.js';
 
 export type { AgentProcess } from '../agentProcess.js';
@@ -75,40 +75,25 @@ export function agentCommand(ctx: CliContext): CommandModule<GlobalArgs, AgentAr
         .option('stop-pods', { type: 'boolean', default: false, describe: "stop this node's pods too on SIGINT/SIGTERM (`corral up --nodes` uses it)" }) as Argv<AgentArgs>,
     handler: async (argv) => {
       surviveClosedOutput();
-      // Loaded here, not at the top: no other command pays for the agent.
-      const [{ createCorral }, { ApiClient }, { KubeconfigError }, { DEFAULT_TIMING }, { startAgentProcess }] = await Promise.all([
-        import('../../kernel/boot.js'),
-        import('../../client/ApiClient.js'),
-        import('../../client/kubeconfig.js'),
-        import('../../agent/types.js'),
-        import('../agentProcess.js'),
-      ]);
-      const corral = await createCorral({ role: 'agent', configFile: argv.config });
-      let client: InstanceType<typeof ApiClient>;
+      // From the start: `corral up` may stop an agent that is still starting (its pods then
+      // stopped too, with --stop-pods), which the default SIGTERM would end halfway.
+      const signals = catchSignals();
+      let started: Awaited<ReturnType<typeof startAgent>>;
       try {
-        client = ApiClient.fromKubeconfig({
-          path: argv.kubeconfig,
-          env: ctx.env,
-          server: argv.server,
-          context: argv.context,
-          timeoutMs: DEFAULT_TIMING.requestTimeoutMs,
-          userAgent: 'corral-agent',
-        });
+        started = await startAgent(ctx, argv);
       } catch (err) {
-        if (!(err instanceof KubeconfigError)) throw err;
-        ctx.stderr.write(`corral: ${err.message}\n`);
+        signals.release();
+        throw err;
+      }
+      if (!started) {
+        signals.release();
         ctx.exitCode = 1;
         return;
       }
-      const running = await startAgentProcess(ctx, corral, client, argv);
-      if (!running) {
-        client.close();
-        ctx.exitCode = 1;
-        return;
-      }
+      const { corral, client, running } = started;
       await corral.hooks.started.promise();
       ctx.stdout.write(`Corral agent for node "${running.agent.nodeName}" (${running.agent.nodeIP}, port ${running.agent.port}) talking to ${client.config.server}.\n`);
-      const signal = await untilSignal();
+      const signal = await signals.next;
       const stopPods = argv['stop-pods'] ?? false;
       ctx.stdout.write(`${signal}: stopping${stopPods ? ', pods too' : ' (pods keep running)'}.\n`);
       await running.stop(stopPods);
@@ -116,4 +101,38 @@ export function agentCommand(ctx: CliContext): CommandModule<GlobalArgs, AgentAr
       client.close();
     },
   };
+}
+
+/** Boots the kernel, reads the kubeconfig and starts the agent; undefined when it cannot (stderr says why). */
+async function startAgent(ctx: CliContext, argv: ArgumentsCamelCase<AgentArgs>) {
+  // Loaded here, not at the top: no other command pays for the agent.
+  const [{ createCorral }, { ApiClient }, { KubeconfigError }, { DEFAULT_TIMING }, { startAgentProcess }] = await Promise.all([
+    import('../../kernel/boot.js'),
+    import('../../client/ApiClient.js'),
+    import('../../client/kubeconfig.js'),
+    import('../../agent/types.js'),
+    import('../agentProcess.js'),
+  ]);
+  const corral = await createCorral({ role: 'agent', configFile: argv.config });
+  let client: InstanceType<typeof ApiClient>;
+  try {
+    client = ApiClient.fromKubeconfig({
+      path: argv.kubeconfig,
+      env: ctx.env,
+      server: argv.server,
+      context: argv.context,
+      timeoutMs: DEFAULT_TIMING.requestTimeoutMs,
+      userAgent: 'corral-agent',
+    });
+  } catch (err) {
+    if (!(err instanceof KubeconfigError)) throw err;
+    ctx.stderr.write(`corral: ${err.message}\n`);
+    return undefined;
+  }
+  const running = await startAgentProcess(ctx, corral, client, argv);
+  if (!running) {
+    client.close();
+    return undefined;
+  }
+  return { corral, client, running };
 }

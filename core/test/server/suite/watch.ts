@@ -90,7 +90,9 @@ export function watchTests(test: TestFn, fx: () => Fixture): void {
     const watch = api.watch(`/api/v1/namespaces/${ns}/configmaps?watch=1&timeoutSeconds=1`);
     await watch.done;
     const took = Date.now() - started;
-    t.true(took >= 900 && took < 4000, `${took} ms`);
+    // Ended by the 1 s asked for, not by the server's own limit (minutes); a loaded machine may
+    // take seconds to set the watch up before the second starts.
+    t.true(took >= 900 && took < 20_000, `${took} ms`);
   });
 
   test('sendInitialEvents: the current state, then a bookmark marking its end', async (t) => {

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PODS, type ApiClient, type Endpoints, type Node, type Pod, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { ask, clientFor, corralUp, DEPLOYMENTS, isReady, killPodProcesses, NODES, podReady, pongDeployment, randomRanges, sh, writeUpConfig, type Up } from './support/corral-up.js';
+import { Hammer } from './support/hammer.js';
 import { freePort } from './support/ports.js';
 
 interface Cluster {
@@ -74,16 +75,8 @@ test.serial('node 3 lost: NotReady, its pod back on the other nodes, the Service
   const lostIP = lostPods[0]!.status!.podIP!;
 
   // The client: one request after another, each given 1 s.
-  const results: { at: number; ok: boolean }[] = [];
-  let hammering = true;
-  const hammer = (async () => {
-    while (hammering) {
-      const at = Date.now();
-      results.push({ at, ok: (await ask(clusterIP, 80, 1_000)) !== undefined });
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  t.teardown(() => void (hammering = false));
+  const hammer = new Hammer(async () => ((await ask(clusterIP, 80, 1_000)) !== undefined ? { ok: true, text: '' } : { ok: false, text: 'no answer' }), 50);
+  t.teardown(() => hammer.stop());
   await new Promise((r) => setTimeout(r, 2_000));
 
   // The machine goes: its agent, every process of its pods, and its network.
@@ -110,13 +103,12 @@ test.serial('node 3 lost: NotReady, its pod back on the other nodes, the Service
   const endpointsAt = Date.now();
   // A few seconds more of asking, to count what fails after the update (reported, not asserted).
   await new Promise((r) => setTimeout(r, 3_000));
-  hammering = false;
-  await hammer;
+  await hammer.stop();
 
-  const failed = results.filter((r) => !r.ok);
-  const failedAfterEndpoints = results.filter((r) => !r.ok && r.at > endpointsAt + 1_000);
+  const failed = hammer.failures;
+  const failedAfterEndpoints = hammer.failedSince(endpointsAt + 1_001);
   t.log(`node NotReady after ${notReadyAfter.toFixed(1)} s; its pod replaced and Ready after ${backAfter.toFixed(1)} s (grace 16 s + eviction 5 s)`);
-  t.log(`${results.length} requests to the ClusterIP from the host, ${failed.length} failed; ${failedAfterEndpoints.length} of them started more than 1 s after the endpoints update`);
+  t.log(`${hammer.requests} requests to the ClusterIP from the host, ${failed.length} failed; ${failedAfterEndpoints.length} of them started more than 1 s after the endpoints update`);
   t.is(new Set(replaced.map((p) => p.spec.nodeName)).size, 2);
   t.true(backAfter <= 30, `the lost node's pod came back after ${backAfter.toFixed(1)} s`);
   for (let i = 0; i < 10; i++) t.truthy(await ask(clusterIP, 80, 2_000), `request ${i} after the drill`);

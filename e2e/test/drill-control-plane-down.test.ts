@@ -7,6 +7,7 @@ import test from 'ava';
 import { PODS, type Node, type Pod, type ResourceRef, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { askWeb as get, containerPid, createWebDeployment, DEPLOYMENTS, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
+import { Hammer } from './support/hammer.js';
 
 const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
@@ -42,37 +43,24 @@ test('with the server down for 60 s the pods keep running and serving, and none 
   const before = new Map<string, { pid: number; containerID: string }>();
   for (const pod of pods) before.set(pod.metadata.name!, { pid: await containerPid(cluster, pod), containerID: pod.status!.containerStatuses![0]!.containerID! });
 
-  let requests = 0;
-  const failures: { at: number; text: string }[] = [];
-  let hammering = true;
-  const hammer = (async () => {
-    while (hammering) {
-      const res = await get(clusterIP, 80);
-      requests++;
-      if (!res.ok || res.text !== 'still here\n') failures.push({ at: Date.now(), text: res.text });
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  })();
-  t.teardown(async () => {
-    hammering = false;
-    await hammer;
-  });
+  const hammer = new Hammer(() => get(clusterIP, 80), 50, 'still here\n');
+  t.teardown(() => hammer.stop());
 
   // The control plane goes away; the agent stays.
   const server = cluster.children.server!;
   t.is(await server.stop('SIGTERM'), 0, server.output().slice(-2000));
   const downAt = Date.now();
-  const requestsBefore = requests;
+  const requestsBefore = hammer.requests;
   while (Date.now() - downAt < DOWN_MS) {
     await new Promise((r) => setTimeout(r, 5_000));
     for (const [name, { pid }] of before) t.true(isAlive(pid), `${name} (pid ${pid}) runs while the server is down`);
   }
   t.true(cluster.children.agent!.process.exitCode === null, 'the agent keeps running');
-  const whileDown = requests - requestsBefore;
-  const failedWhileDown = failures.filter((f) => f.at >= downAt).length;
+  const whileDown = hammer.requests - requestsBefore;
+  const failedWhileDown = hammer.failedSince(downAt).length;
   t.log(`server down ${Math.round((Date.now() - downAt) / 1000)} s: ${whileDown} requests through ${clusterIP}, ${failedWhileDown} failed`);
   t.true(whileDown > 100);
-  t.is(failedWhileDown, 0, failures.map((f) => f.text).slice(0, 5).join('\n'));
+  t.is(failedWhileDown, 0, hammer.describe(hammer.failedSince(downAt), 5));
 
   await cluster.restartServer();
   const upAt = Date.now();
@@ -108,9 +96,8 @@ test('with the server down for 60 s the pods keep running and serving, and none 
   }, 30_000);
   t.truthy(await podWhen(client, third.metadata.name!, 'Running', running));
 
-  hammering = false;
-  await hammer;
-  const since = (at: number) => failures.filter((f) => f.at >= at).length;
-  t.log(`${requests} requests in all, ${failures.length} failed: ${since(upAt)} after the server returned, ${since(scaledAt)} after the scale-up`);
-  t.is(failures.length, 0, failures.map((f) => `${new Date(f.at).toISOString()} ${f.text}`).slice(0, 5).join('\n'));
+  await hammer.stop();
+  const since = (at: number) => hammer.failedSince(at).length;
+  t.log(`${hammer.requests} requests in all, ${hammer.failures.length} failed: ${since(upAt)} after the server returned, ${since(scaledAt)} after the scale-up`);
+  t.is(hammer.failures.length, 0, hammer.describe(hammer.failures, 5));
 });

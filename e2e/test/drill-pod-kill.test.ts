@@ -6,6 +6,7 @@ import test from 'ava';
 import { PODS, type Pod, type ResourceRef, type Service } from '@corral/core';
 import { waitFor } from '@corral/core/testing';
 import { askWeb as get, containerPid, createWebDeployment, isAlive, podWhen, startDrillCluster, NODE_NAME } from './support/drill-cluster.js';
+import { Hammer } from './support/hammer.js';
 
 const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 
@@ -41,17 +42,8 @@ test('kill -9 of a pod process: restarted per restartPolicy, and the Service kee
   await waitFor('the Service answering', async () => (await get(clusterIP, 80)).ok, 30_000);
 
   // A client through the ClusterIP for the whole drill.
-  let requests = 0;
-  const failures: { at: number; text: string }[] = [];
-  let hammering = true;
-  const hammer = (async () => {
-    while (hammering) {
-      const res = await get(clusterIP, 80);
-      requests++;
-      if (!res.ok || res.text !== 'hello from the drill\n') failures.push({ at: Date.now(), text: res.text });
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  })();
+  const hammer = new Hammer(() => get(clusterIP, 80), 20, 'hello from the drill\n');
+  t.teardown(() => hammer.stop());
 
   // Kill one replica of the Service.
   const replicas = (await client.list<Pod>(PODS, { namespace: 'default', labelSelector: 'app=web' })).items;
@@ -91,13 +83,11 @@ test('kill -9 of a pod process: restarted per restartPolicy, and the Service kee
   const backAt = Date.now();
   t.not(await containerPid(cluster, web), webPid);
   // A few more seconds of traffic with both replicas back.
-  const before = requests;
-  await waitFor('more requests after the restart', () => requests > before + 50, 30_000);
-  hammering = false;
-  await hammer;
-  const listed = failures.slice(0, 10).map((f) => `${new Date(f.at).toISOString()} ${f.text}`);
-  t.log(`${requests} requests through ${clusterIP}, ${failures.length} failed${listed.length ? `:\n${listed.join('\n')}` : ''}`);
-  t.deepEqual(failures.filter((f) => f.at > backAt).map((f) => f.text), [], 'no failure once the killed replica is Ready again');
+  const before = hammer.requests;
+  await waitFor('more requests after the restart', () => hammer.requests > before + 50, 30_000);
+  await hammer.stop();
+  t.log(`${hammer.requests} requests through ${clusterIP}, ${hammer.failures.length} failed${hammer.failures.length ? `:\n${hammer.describe()}` : ''}`);
+  t.deepEqual(hammer.failedSince(backAt + 1).map((f) => f.text), [], 'no failure once the killed replica is Ready again');
   t.true((await get(clusterIP, 80)).ok);
   // Nothing else restarted: the other replica kept its process.
   const other = await client.get<Pod>(PODS, replicas[1]!.metadata.name!, { namespace: 'default' });

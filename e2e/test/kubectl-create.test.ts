@@ -3,7 +3,6 @@
 // round-trips it, and through a proxy that leaves kubectl's Accept at protobuf only, kubectl
 // reads Corral's protobuf answers as the same objects.
 import test from 'ava';
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { startTestApiServer, type TestApiServer } from '@corral/core/testing';
-import { findKubectl } from './support/cli.js';
+import { findKubectl, runKubectl, type CliResult } from './support/cli.js';
 
 const PROTOBUF = 'application/vnd.kubernetes.protobuf';
 
@@ -87,20 +86,9 @@ test.after.always(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(...args: string[]): Promise<Result> {
+function kubectl(...args: string[]): Promise<CliResult> {
   if (!KUBECTL) throw new Error('kubectl (v1.32) is not on PATH; install it or set $KUBECTL');
-  return new Promise((resolve) => {
-    const child = execFile(KUBECTL, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    child.stdin?.end();
-  });
+  return runKubectl(args, { env, timeoutMs: 30_000 });
 }
 
 async function api(path: string): Promise<any> {

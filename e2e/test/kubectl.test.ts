@@ -1,14 +1,14 @@
 // The real kubectl (v1.32) against a Corral API server: apply (twice), get (tables, YAML,
 // JSON), describe, scale, get -w, delete, with the seed's manifests; and no warnings on stderr.
 import test from 'ava';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { startTestApiServer, type TestApiServer } from '@corral/core/testing';
-import { findKubectl } from './support/cli.js';
+import { findKubectl, runKubectl, type CliResult } from './support/cli.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/kubectl/${name}`, import.meta.url));
 
@@ -42,19 +42,9 @@ test.after.always(async () => {
   if (home) await rm(home, { recursive: true, force: true });
 });
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function kubectl(...args: string[]): Promise<Result> {
+function kubectl(...args: string[]): Promise<CliResult> {
   if (!KUBECTL) throw new Error('kubectl (v1.32) is not on PATH; install it or set $KUBECTL');
-  return new Promise((resolve) => {
-    execFile(KUBECTL, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
+  return runKubectl(args, { env, timeoutMs: 30_000 });
 }
 
 async function api(path: string): Promise<any> {

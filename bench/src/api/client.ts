@@ -20,8 +20,21 @@ export class ApiClient {
     this.agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
+  /**
+   * One request. A kept-alive connection the server closed as idle just as it was reused fails
+   * before any answer: the request was never read, so it goes once more (as real clients do).
+   */
+  async send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    try {
+      return await this.sendOnce(method, path, payload, contentType, true);
+    } catch (err) {
+      if (!(err as { staleConnection?: boolean }).staleConnection) throw err;
+      return this.sendOnce(method, path, payload, contentType, false);
+    }
+  }
+
+  private sendOnce(method: string, path: string, payload: string | undefined, contentType: string, mayRetry: boolean): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -42,7 +55,10 @@ export class ApiClient {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (err: Error & { code?: string; staleConnection?: boolean }) => {
+        if (mayRetry && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) err.staleConnection = true;
+        reject(err);
+      });
       req.end(payload);
     });
   }

@@ -145,7 +145,21 @@ export class Transport {
     this.agent.destroy();
   }
 
-  private open(options: RequestOptions): Promise<IncomingMessage> {
+  /**
+   * A keep-alive connection the server closes as idle while this side sends on it fails before
+   * any answer (ECONNRESET, EPIPE): the server never read that request, so it is sent once more
+   * on a fresh connection, as Go's transport does.
+   */
+  private async open(options: RequestOptions): Promise<IncomingMessage> {
+    try {
+      return await this.openOnce(options);
+    } catch (err) {
+      if (!(err instanceof StaleConnection)) throw err;
+      return this.openOnce(options, true);
+    }
+  }
+
+  private openOnce(options: RequestOptions, retried = false): Promise<IncomingMessage> {
     const method = options.method ?? 'GET';
     const url = this.url(options.path, options.query);
     let payload: Buffer | undefined;
@@ -169,11 +183,17 @@ export class Transport {
       }
       // The timer runs on through the body: it bounds the whole request, as kubectl's does.
       req.once('response', resolve);
-      req.once('error', (err) => reject(connectionError(err, url)));
+      req.once('error', (err: Error & { code?: string }) => {
+        const stale = !retried && req.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE') && !options.signal?.aborted;
+        reject(stale ? new StaleConnection(err.message) : connectionError(err, url));
+      });
       req.end(payload);
     });
   }
 }
+
+/** A reused keep-alive connection was found closed before the request got any answer. */
+class StaleConnection extends Error {}
 
 function connectionError(err: Error & { code?: string }, url: URL): Error {
   if (err instanceof ConnectionError || err.name === 'AbortError') return err;

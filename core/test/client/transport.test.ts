@@ -171,6 +171,36 @@ test('the request timeout ends a request the server never answers; a refused con
   t.is(conn!.message, 'The connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?');
 });
 
+test('a request on a kept-alive connection the server has just closed is sent again on a new one; a fresh connection reset is not', async (t) => {
+  const sockets = new Set<unknown>();
+  let served = 0;
+  let resetFresh = false;
+  const { client, close } = await serve((req, res) => {
+    const fresh = !sockets.has(req.socket);
+    sockets.add(req.socket);
+    // The second request on the first connection: the server drops it as idle, unanswered.
+    if ((!fresh && sockets.size === 1) || (fresh && resetFresh)) {
+      req.socket.destroy();
+      return;
+    }
+    served++;
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'x', namespace: 'n' } }));
+  });
+  t.teardown(close);
+  t.is((await client.get<{ metadata: { name: string } }>(CM, 'x', { namespace: 'n' })).metadata.name, 'x');
+  t.is((await client.get<{ metadata: { name: string } }>(CM, 'x', { namespace: 'n' })).metadata.name, 'x');
+  t.is(served, 2);
+  t.is(sockets.size, 2, 'the second request went out again on a new connection');
+
+  // A connection that was never used before: its failure is the answer.
+  client.close();
+  resetFresh = true;
+  const err = await t.throwsAsync(client.get(CM, 'x', { namespace: 'n' }));
+  t.true(err instanceof ConnectionError);
+  t.is(served, 2);
+});
+
 /** A server-side WebSocket frame (unmasked, binary). */
 function frame(payload: Buffer, opcode = 0x2): Buffer {
   const header = payload.length < 126 ? Buffer.from([0x80 | opcode, payload.length]) : Buffer.from([0x80 | opcode, 126, payload.length >> 8, payload.length & 255]);

@@ -1,6 +1,7 @@
 // Assembles a ResourceDefinition from its parts: the joi schema, the name rule, the defaults
 // and the kind's cross-field and update rules. Plugins use it for kinds of their own.
 import type Joi from 'joi';
+import { fillerOf } from './defaults/pod.js';
 import { nameIsDnsSubdomain, type NameValidator } from './names.js';
 import { copyWithoutNulls, isRecord } from './objects.js';
 import type { ResourceDefinition } from './resource.js';
@@ -77,5 +78,7 @@ export function defineResource<T extends ApiObject>(spec: ResourceSpec<T>): Reso
   if (spec.categories) Object.assign(definition, { categories: spec.categories });
   if (spec.selectableFields) Object.assign(definition, { selectableFields: spec.selectableFields });
   if (spec.prepareForUpdate) definition.prepareForUpdate = spec.prepareForUpdate;
+  const fill = spec.defaults ? fillerOf(spec.defaults) : () => undefined;
+  if (fill) Object.assign(definition, { fillDefaults: fill });
   return Object.freeze(definition);
 }

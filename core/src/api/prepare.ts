@@ -58,12 +58,19 @@ function displayName(obj: Record<string, unknown>): string {
   return nonEmptyString(meta.generateName) ? meta.generateName : '';
 }
 
+/**
+ * `owned`: `obj` is prepare's own copy, without nulls, so the defaults can go straight into it
+ * (a kind's prepareForUpdate may hand back parts of the stored object: those are not).
+ */
 function defaultAndValidate<T extends ApiObject>(
   def: ResourceDefinition,
   obj: Record<string, unknown>,
+  owned: boolean,
   old?: ApiObject,
 ): T {
-  const defaulted = def.applyDefaults(obj as ApiObject);
+  let defaulted = obj as ApiObject;
+  if (owned && def.fillDefaults) def.fillDefaults(obj);
+  else defaulted = def.applyDefaults(obj as ApiObject);
   const causes = def.validate(defaulted, old);
   if (causes.length > 0) throw ApiError.invalid({ group: def.group, kind: def.kind }, displayName(obj), causes);
   return defaulted as T;
@@ -78,7 +85,7 @@ export function prepareForCreate<T extends ApiObject = ApiObject>(
   const copy = asObject(obj);
   withTypeMeta(def, copy);
   withNamespace(def, copy, options.namespace);
-  return defaultAndValidate<T>(def, copy);
+  return defaultAndValidate<T>(def, copy, true);
 }
 
 /**
@@ -99,8 +106,9 @@ export function prepareForUpdate<T extends ApiObject = ApiObject>(
   for (const field of ['uid', 'creationTimestamp'] as const) {
     if (meta[field] === undefined && old.metadata[field] !== undefined) meta[field] = old.metadata[field];
   }
-  if (def.prepareForUpdate) copy = def.prepareForUpdate(copy as ApiObject, old) as Record<string, unknown>;
-  return defaultAndValidate<T>(def, copy, old);
+  if (!def.prepareForUpdate) return defaultAndValidate<T>(def, copy, true, old);
+  copy = def.prepareForUpdate(copy as ApiObject, old) as Record<string, unknown>;
+  return defaultAndValidate<T>(def, copy, false, old);
 }
 
 /** The definition for `obj`'s apiVersion and kind; a BadRequest when either is missing or unknown. */

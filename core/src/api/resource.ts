@@ -34,6 +34,11 @@ export interface ResourceDefinition<T extends ApiObject = ApiObject> {
   /** Returns a copy of `obj` with Kubernetes' defaults filled in; never mutates `obj`. */
   applyDefaults(obj: T): T;
   /**
+   * Fills the defaults into `obj` itself, as `applyDefaults` would into its copy; only for an
+   * object the caller owns, already without nulls. Optional: without it, `applyDefaults`.
+   */
+  readonly fillDefaults?: (obj: Record<string, unknown>) => void;
+  /**
    * Every problem with `obj`, each with its field path; empty when valid. With `old` (an update),
    * also the changes to immutable fields. Expects defaulted objects (`applyDefaults` first), as
    * `prepareForCreate` and `prepareForUpdate` do.

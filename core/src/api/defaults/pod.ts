@@ -1,18 +1,31 @@
 // Kubernetes' defaults for pods and pod templates. The fill functions change the object they are
 // given (a private copy) and skip anything of the wrong shape, which validation then reports.
 import { copyWithoutNulls, isRecord, recordItems } from '../objects.js';
-import { compareQuantities, isQuantity } from '../quantity.js';
+import { isQuantity } from '../quantity.js';
+import { compareQuantitiesRemembered } from '../validation/remembered.js';
 import type { Pod, PodSpec, PodTemplateSpec } from '../types.js';
 
 type Rec = Record<string, unknown>;
 
+const fillers = new WeakMap<object, (obj: Rec) => void>();
+
 /** The same function as a pure one: it works on a copy (without nulls) and returns it. */
 export function pure<T>(fill: (obj: Rec) => void): (obj: T) => T {
-  return (obj: T) => {
+  const defaults = (obj: T): T => {
     const copy = copyWithoutNulls(obj);
     if (isRecord(copy)) fill(copy);
     return copy;
   };
+  fillers.set(defaults, fill);
+  return defaults;
+}
+
+/**
+ * The in-place fill behind a function made by `pure`, for a caller that already holds a private
+ * copy without nulls (prepare's): the copy `pure` makes would be a second one.
+ */
+export function fillerOf(defaults: (obj: never) => unknown): ((obj: Rec) => void) | undefined {
+  return fillers.get(defaults);
 }
 
 /** Sets `obj[key]` when it is absent; returns the value now there. */
@@ -118,7 +131,7 @@ export function qosClassOf(spec: unknown): 'Guaranteed' | 'Burstable' | 'BestEff
       const limit = limits[name];
       const request = requests[name] ?? limit;
       // A missing limit settles it without parsing (a failed parse throws, which is slow).
-      if (limit === undefined || !isQuantity(limit) || !isQuantity(request) || compareQuantities(request, limit) !== 0) guaranteed = false;
+      if (limit === undefined || !isQuantity(limit) || !isQuantity(request) || compareQuantitiesRemembered(request, limit) !== 0) guaranteed = false;
     }
   }
   if (!anySet) return 'BestEffort';

@@ -17,6 +17,7 @@ import {
   tooLongValue,
   unsupportedValue,
 } from './field.js';
+import { problemsOf } from './remembered.js';
 
 /** Total size of all annotations of an object, keys and values, as Kubernetes limits it. */
 export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
@@ -24,8 +25,8 @@ export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 export function validateLabels(labels: unknown, path: FieldPath): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const [key, value] of stringEntries(labels)) {
-    for (const p of qualifiedNameProblems(key)) causes.push(invalidValue(path, key, p));
-    for (const p of labelValueProblems(value)) causes.push(invalidValue(path.key(key), value, p));
+    for (const p of problemsOf(qualifiedNameProblems, key)) causes.push(invalidValue(path, key, p));
+    for (const p of problemsOf(labelValueProblems, value)) causes.push(invalidValue(path.key(key), value, p));
   }
   return causes;
 }
@@ -34,7 +35,7 @@ export function validateAnnotations(annotations: unknown, path: FieldPath): Stat
   const causes: StatusCause[] = [];
   let size = 0;
   for (const [key, value] of stringEntries(annotations)) {
-    for (const p of qualifiedNameProblems(key.toLowerCase())) causes.push(invalidValue(path, key, p));
+    for (const p of problemsOf(qualifiedNameProblems, key.toLowerCase())) causes.push(invalidValue(path, key, p));
     size += Buffer.byteLength(key) + Buffer.byteLength(value);
   }
   if (size > ANNOTATIONS_MAX_BYTES) causes.push(tooLongValue(path, ANNOTATIONS_MAX_BYTES, 'bytes in total'));
@@ -45,6 +46,9 @@ export interface MetaOptions {
   namespaced: boolean;
   validateName: NameValidator;
 }
+
+/** Namespaces repeat from object to object: their checks are remembered. */
+const namespaceProblems: NameValidator = (name) => [...problemsOf(dns1123LabelProblems, name)];
 
 function nameCauses(value: string, path: FieldPath, validate: NameValidator, prefix: boolean): StatusCause[] {
   const problems = [...pathSegmentProblems(value), ...validate(value, prefix)];
@@ -65,7 +69,7 @@ export function validateObjectMeta(meta: unknown, opts: MetaOptions, path = Fiel
   if (opts.namespaced) {
     if (namespace === undefined || namespace === '') causes.push(requiredValue(path.child('namespace')));
     else if (typeof namespace === 'string') {
-      causes.push(...nameCauses(namespace, path.child('namespace'), (n) => dns1123LabelProblems(n), false));
+      causes.push(...nameCauses(namespace, path.child('namespace'), namespaceProblems, false));
     }
   } else if (nonEmptyString(namespace)) {
     causes.push(forbiddenField(path.child('namespace'), 'not allowed on this type'));

@@ -8,7 +8,7 @@ import {
   qualifiedNameProblems,
 } from '../names.js';
 import { isRecord, nonEmptyString, recordItems } from '../objects.js';
-import { compareQuantities, isQuantity, parseQuantity } from '../quantity.js';
+import { isQuantity, parseQuantity } from '../quantity.js';
 import type { StatusCause } from '../types.js';
 import {
   duplicateValue,
@@ -19,6 +19,7 @@ import {
   requiredValue,
 } from './field.js';
 import { validateLabels } from './meta.js';
+import { compareQuantitiesRemembered, problemsOf } from './remembered.js';
 
 export interface PodSpecOptions {
   /** A template inside a workload: the image may be left for tooling to fill in. */
@@ -31,7 +32,7 @@ const HANDLERS = ['exec', 'httpGet', 'tcpSocket'] as const;
 const VOLUME_SOURCES = ['emptyDir', 'hostPath', 'configMap', 'secret'] as const;
 const ENV_SOURCES = ['configMapKeyRef', 'secretKeyRef', 'fieldRef', 'resourceFieldRef'] as const;
 
-function problemsAt(path: FieldPath, value: string, problems: string[]): StatusCause[] {
+function problemsAt(path: FieldPath, value: string, problems: readonly string[]): StatusCause[] {
   return problems.map((p) => invalidValue(path, value, p));
 }
 
@@ -71,7 +72,7 @@ function validateEnv(container: Rec, path: FieldPath): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const [i, env] of recordItems(container.env)) {
     const at = path.child('env').index(i);
-    if (nonEmptyString(env.name)) causes.push(...problemsAt(at.child('name'), env.name, envVarNameProblems(env.name)));
+    if (nonEmptyString(env.name)) causes.push(...problemsAt(at.child('name'), env.name, problemsOf(envVarNameProblems, env.name)));
     if (isRecord(env.valueFrom)) {
       if (nonEmptyString(env.value)) {
         causes.push(invalidValue(at.child('valueFrom'), '', 'may not be specified when `value` is not empty'));
@@ -101,7 +102,7 @@ function validateResources(resources: unknown, path: FieldPath): StatusCause[] {
     if (!isRecord(map)) continue;
     for (const [name, q] of Object.entries(map)) {
       const at = path.child(kind).key(name);
-      causes.push(...problemsAt(path.child(kind), name, qualifiedNameProblems(name)));
+      causes.push(...problemsAt(path.child(kind), name, problemsOf(qualifiedNameProblems, name)));
       if (isQuantity(q) && parseQuantity(q) < 0) causes.push(invalidValue(at, q, 'must be greater than or equal to 0'));
     }
   }
@@ -109,7 +110,7 @@ function validateResources(resources: unknown, path: FieldPath): StatusCause[] {
   if (isRecord(requests) && isRecord(limits)) {
     for (const [name, request] of Object.entries(requests)) {
       const limit = limits[name];
-      if (isQuantity(request) && isQuantity(limit) && compareQuantities(request, limit) > 0) {
+      if (isQuantity(request) && isQuantity(limit) && compareQuantitiesRemembered(request, limit) > 0) {
         causes.push(invalidValue(path.child('requests').key(name), request, `must be less than or equal to ${name} limit of ${limit}`));
       }
     }
@@ -119,7 +120,7 @@ function validateResources(resources: unknown, path: FieldPath): StatusCause[] {
 
 function validateContainer(c: Rec, path: FieldPath, volumes: Set<string>, opts: PodSpecOptions, hostNetwork: boolean): StatusCause[] {
   const causes: StatusCause[] = [];
-  if (nonEmptyString(c.name)) causes.push(...problemsAt(path.child('name'), c.name, dns1123LabelProblems(c.name)));
+  if (nonEmptyString(c.name)) causes.push(...problemsAt(path.child('name'), c.name, problemsOf(dns1123LabelProblems, c.name)));
   if (c.image === undefined || c.image === '') {
     if (!opts.template) causes.push(requiredValue(path.child('image')));
   } else if (typeof c.image === 'string' && c.image.trim() !== c.image) {
@@ -129,7 +130,7 @@ function validateContainer(c: Rec, path: FieldPath, volumes: Set<string>, opts: 
   for (const [i, port] of recordItems(c.ports)) {
     const at = path.child('ports').index(i);
     if (nonEmptyString(port.name)) {
-      causes.push(...problemsAt(at.child('name'), port.name, ianaSvcNameProblems(port.name)));
+      causes.push(...problemsAt(at.child('name'), port.name, problemsOf(ianaSvcNameProblems, port.name)));
       if (portNames.has(port.name)) causes.push(duplicateValue(at.child('name'), port.name));
       portNames.add(port.name);
     }

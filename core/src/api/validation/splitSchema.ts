@@ -10,7 +10,9 @@
 // itself (a ref or `when` reaching above it, links) is never split off, nor is anything below a
 // node with rules across keys (dependencies, patterns, renames). A part whose values rarely
 // repeat (an Event's object reference) is checked in place for a while, so it costs nothing extra.
+// Values the compiled check passes (fastCheck.ts: most of them) skip all of this.
 import Joi from 'joi';
+import { passesFastCheck } from './fastCheck.js';
 import { isPlainObject, jsonKey } from './jsonKey.js';
 
 type Path = readonly string[];
@@ -285,6 +287,8 @@ function compareItems(root: Node, a: Item, b: Item): number {
  * refused), as `schema.validate` gives them; repeated parts are checked once.
  */
 export function validationDetails(schema: Joi.Schema, value: unknown): Item[] {
+  // Most values are valid: the compiled check says so without joi, and joi explains the rest.
+  if (passesFastCheck(schema, value)) return [];
   const plan = planFor(schema);
   const items: Item[] = [];
   if (Joi.isSchema(plan)) {

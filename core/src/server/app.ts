@@ -1,17 +1,19 @@
-// The koa application: the onion, composed once.
+// The request listener: the dispatcher for resource URLs (dispatch/), and the koa application
+// for the rest, the onion composed once:
 //   errors (one Status path) -> authentication slot -> routes (discovery, health, OpenAPI,
 //   resources) -> 404 for everything else.
 import Router from '@koa/router';
 import Koa from 'koa';
 import { ApiError } from '../api/errors.js';
 import type { ResourceDefinition } from '../api/resource.js';
-import { certificateUser } from './authn.js';
 import type { ServerCore } from './core.js';
+import { connectionUser } from './dispatch/connectionUser.js';
+import { createDispatcher, type Authenticate, type RequestListener } from './dispatch/dispatcher.js';
 import { errorMiddleware } from './errors.js';
 import { mountDiscovery } from './routes/discovery.js';
 import { mountHealth, type HealthState } from './routes/health.js';
 import { mountOpenApi } from './routes/openapi.js';
-import { mountResources } from './routes/resources.js';
+import { mountResources, resourceServer, type ResourceServer } from './routes/resources.js';
 import type { ApiServerOptions, ServerState } from './types.js';
 
 export interface AppParts {
@@ -22,14 +24,13 @@ export interface AppParts {
   readonly authorize?: ApiServerOptions['authorize'];
 }
 
-export function createApp(parts: AppParts): Koa<ServerState> {
+function createApp(parts: AppParts, authenticate: Authenticate, serve: ResourceServer): Koa<ServerState> {
   const app = new Koa<ServerState>();
   // Errors are answered and logged by errorMiddleware; koa's own printing stays off.
   app.silent = true;
   app.use(errorMiddleware(parts.core.logger));
 
   // Authentication's place: sets ctx.state.user (undefined = anonymous).
-  const authenticate = parts.authenticate ?? certificateUser;
   app.use(async (ctx, next) => {
     const user = authenticate(ctx.req);
     // The default answers at once: no await (and its turn of the microtask queue) on every request.
@@ -41,8 +42,7 @@ export function createApp(parts: AppParts): Koa<ServerState> {
   mountHealth(router, parts.health);
   mountOpenApi(router, parts.definitions);
   mountDiscovery(router, parts.core.index);
-  const authorize = parts.authorize;
-  mountResources(router, parts.core, (ctx, request) => authorize?.(ctx.state.user, request));
+  mountResources(router, serve);
   app.use(router.routes());
   app.use((ctx) => {
     // The router records the routes whose path matched whatever their method.
@@ -51,4 +51,12 @@ export function createApp(parts: AppParts): Koa<ServerState> {
     throw ApiError.of('NotFound', `the server could not find the requested resource (${ctx.method} ${ctx.path})`);
   });
   return app;
+}
+
+export function createRequestListener(parts: AppParts): RequestListener {
+  const authenticate = parts.authenticate ?? connectionUser();
+  const authorize = parts.authorize;
+  const serve = resourceServer(parts.core, authorize && ((ctx, request) => authorize(ctx.state.user, request)));
+  const app = createApp(parts, authenticate, serve);
+  return createDispatcher({ serve, authenticate, logger: parts.core.logger, fallback: app.callback() });
 }

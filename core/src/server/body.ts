@@ -3,7 +3,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { ApiError } from '../api/errors.js';
 import { isRecord } from '../api/objects.js';
-import { findDuplicateKey, MAX_BODY_DEPTH, measureValue, scanJsonText } from './bodyShape.js';
+import { dropsKeys, findDuplicateKey, MAX_BODY_DEPTH, measureValue, nestsTooDeep } from './bodyShape.js';
 import { warn } from './negotiate.js';
 import { PATCH_CONTENT_TYPES } from './patch/index.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from './protobuf/index.js';
@@ -120,8 +120,7 @@ function tooDeep(): ApiError {
 
 function parseJson(text: string, duplicates: Duplicates): unknown {
   // Checked on the text, before anything recursive (JSON.parse is not) touches the value.
-  const shape = scanJsonText(text);
-  if (shape.depth > MAX_BODY_DEPTH) throw tooDeep();
+  if (nestsTooDeep(text)) throw tooDeep();
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -134,7 +133,7 @@ function parseJson(text: string, duplicates: Duplicates): unknown {
     throw ApiError.badRequest(`the request body is not valid JSON: ${detail} (line ${line}, column ${column})`);
   }
   // Fewer keys parsed than written: an object repeats one (JSON.parse kept the last).
-  if (duplicates.mode !== 'Ignore' && shape.keys > 0 && measureValue(value).keys < shape.keys) {
+  if (duplicates.mode !== 'Ignore' && dropsKeys(text, value)) {
     const field = findDuplicateKey(text);
     if (field !== undefined) duplicateField(field, duplicates);
   }

@@ -1,8 +1,8 @@
 // The shape of a request body beyond what JSON.parse checks: how deeply it nests (a limit keeps
 // every recursive step after parsing safe) and whether an object repeats a key (JSON.parse keeps
-// the last one silently; Kubernetes' strict decoding refuses it). Normal bodies pay for one
-// character scan and one key count; only a body whose counts differ is scanned again, slowly,
-// to name the repeated field.
+// the last one silently; Kubernetes' strict decoding refuses it). Normal bodies pay for a few
+// native character counts and one walk of the parsed value; only a body whose counts differ is
+// scanned again, slowly, to name the repeated field.
 
 /** Deeper bodies are refused: no Kubernetes object comes near this. */
 export const MAX_BODY_DEPTH = 100;
@@ -41,6 +41,63 @@ function isKey(text: string, close: number): boolean {
   let m = close + 1;
   while (m < text.length && isSpace(text.charCodeAt(m))) m++;
   return text.charCodeAt(m) === COLON;
+}
+
+/** How many times `char` occurs in `text`. */
+function countChar(text: string, char: string): number {
+  let count = 0;
+  for (let i = text.indexOf(char); i >= 0; i = text.indexOf(char, i + 1)) count++;
+  return count;
+}
+
+/**
+ * Whether JSON text nests objects and arrays deeper than MAX_BODY_DEPTH. Only a text with more
+ * brackets than that can, so most are answered by counting them.
+ */
+export function nestsTooDeep(text: string): boolean {
+  if (countChar(text, '{') + countChar(text, '[') <= MAX_BODY_DEPTH) return false;
+  return scanJsonText(text).depth > MAX_BODY_DEPTH;
+}
+
+/** Keys of a parsed value plus the colons in its keys and strings, walked without recursion. */
+function keysAndColons(value: unknown): number {
+  if (typeof value !== 'object' || value === null) return typeof value === 'string' ? countChar(value, ':') : 0;
+  let count = 0;
+  const values: unknown[] = [value];
+  while (values.length > 0) {
+    const v = values.pop();
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        if (typeof item === 'string') count += countChar(item, ':');
+        else if (typeof item === 'object' && item !== null) values.push(item);
+      }
+      continue;
+    }
+    const record = v as Record<string, unknown>;
+    for (const k in record) {
+      count += 1 + countChar(k, ':');
+      const item = record[k];
+      if (typeof item === 'string') count += countChar(item, ':');
+      else if (typeof item === 'object' && item !== null) values.push(item);
+    }
+  }
+  return count;
+}
+
+/**
+ * Whether parsing the valid JSON `text` into `value` dropped keys: an object repeated one, and
+ * JSON.parse kept the last. Every colon of the text outside strings follows a key, and those
+ * inside strings come through parsing as they were, so fewer keys and string colons in the value
+ * than colons in the text means lost keys. A `\u` escape can write a colon the text does not
+ * show: such a text has its keys counted by a scan.
+ */
+export function dropsKeys(text: string, value: unknown): boolean {
+  if (text.includes('\\u')) {
+    const written = scanJsonText(text).keys;
+    return written > 0 && measureValue(value).keys < written;
+  }
+  const colons = countChar(text, ':');
+  return colons > 0 && keysAndColons(value) < colons;
 }
 
 /** Keys and depth of JSON text, outside strings. Invalid text is JSON.parse's to report. */

@@ -6,7 +6,7 @@ import type { Status } from '../api/types.js';
 import { AdmissionDenied } from '../kernel/contracts/admission.js';
 import { StoreError } from '../store/errors.js';
 import { PatchError } from './patch/errors.js';
-import type { ServerLogger, ServerState } from './types.js';
+import type { ServerContext, ServerLogger, ServerState } from './types.js';
 
 /** Too large a resourceVersion: Kubernetes answers 504 with this cause so clients retry. */
 export function tooLargeResourceVersion(requested: number | string, current: number): ApiError {
@@ -80,28 +80,36 @@ export function statusOf(err: ApiError): Status {
   return status;
 }
 
+/**
+ * Answers `thrown` as a Status and logs it once with the request line; a response already
+ * under way (a watch, a relayed stream) is left as it is.
+ */
+export function answerError(logger: ServerLogger, ctx: ServerContext, thrown: unknown): void {
+  const err = toApiError(thrown);
+  const status = statusOf(err);
+  const request = `${ctx.method} ${ctx.url}`;
+  if (status.code >= 500) {
+    logger.error(`${request} -> ${status.code} ${status.reason}: ${status.message}`, {
+      stack: thrown instanceof Error ? thrown.stack : String(thrown),
+    });
+  } else {
+    logger.info(`${request} -> ${status.code} ${status.reason}: ${status.message}`);
+  }
+  if (ctx.headerSent || !ctx.writable) return;
+  ctx.status = status.code;
+  ctx.type = 'application/json';
+  ctx.body = JSON.stringify(status);
+  const retry = status.details?.retryAfterSeconds;
+  if (retry !== undefined) ctx.set('Retry-After', String(retry));
+}
+
 /** Outermost middleware: every error ends here as a Status response and one log entry. */
 export function errorMiddleware(logger: ServerLogger): Middleware<ServerState> {
   return async (ctx, next) => {
     try {
       await next();
     } catch (thrown) {
-      const err = toApiError(thrown);
-      const status = statusOf(err);
-      const request = `${ctx.method} ${ctx.url}`;
-      if (status.code >= 500) {
-        logger.error(`${request} -> ${status.code} ${status.reason}: ${status.message}`, {
-          stack: thrown instanceof Error ? thrown.stack : String(thrown),
-        });
-      } else {
-        logger.info(`${request} -> ${status.code} ${status.reason}: ${status.message}`);
-      }
-      if (ctx.headerSent || !ctx.writable) return;
-      ctx.status = status.code;
-      ctx.type = 'application/json';
-      ctx.body = JSON.stringify(status);
-      const retry = status.details?.retryAfterSeconds;
-      if (retry !== undefined) ctx.set('Retry-After', String(retry));
+      answerError(logger, ctx, thrown);
     }
   };
 }

@@ -1,5 +1,6 @@
 // Listening: plain HTTP or HTTPS, upgrade requests (exec's streams) routed through the same
 // app, and a listen failure a person can act on.
+import { constants } from 'node:crypto';
 import { createServer as createHttpServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { isIP, type Socket } from 'node:net';
@@ -49,8 +50,13 @@ export interface Listener {
 
 export function createListener(handler: RequestListener, certs?: ServingCertificates): Listener {
   // Client certificates are asked for, not required: one signed by the CA identifies its user.
+  // No renegotiation (Kubernetes' Go server has none either): a connection keeps the
+  // certificate it began with, so its user is read once per connection.
   const server = certs
-    ? createHttpsServer({ cert: certs.certificate, key: certs.key, ca: certs.caCertificate, requestCert: true, rejectUnauthorized: false }, handler)
+    ? createHttpsServer(
+        { cert: certs.certificate, key: certs.key, ca: certs.caCertificate, requestCert: true, rejectUnauthorized: false, secureOptions: constants.SSL_OP_NO_RENEGOTIATION },
+        handler,
+      )
     : createHttpServer(handler);
   // Upgrade requests skip node's request event; give them a response object on their socket so
   // they go through the app like any request (errors as Status), and the exec handler can

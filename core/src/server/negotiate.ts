@@ -132,7 +132,14 @@ export function send(ctx: ServerContext, status: number, body: unknown, output: 
   ctx.body = pretty ? JSON.stringify(body, null, 2) : JSON.stringify(body);
 }
 
-/** Adds a `Warning` header as Kubernetes writes them (code 299, agent "-"). */
+/** Characters a header cannot carry as they are: node refuses DEL and past U+00FF, and sends the rest past ASCII inconsistently. */
+const NOT_HEADER_ASCII = /[\u007f-\uffff]/g;
+
+/**
+ * Adds a `Warning` header as Kubernetes writes them (code 299, agent "-"). A warning may quote a
+ * client's field name: characters past ASCII go as \u escapes, so any text makes a valid header.
+ */
 export function warn(ctx: ServerContext, message: string): void {
-  ctx.append('Warning', `299 - ${JSON.stringify(message)}`);
+  const text = JSON.stringify(message).replace(NOT_HEADER_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  ctx.append('Warning', `299 - ${text}`);
 }

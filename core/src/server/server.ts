@@ -1,7 +1,7 @@
 // createApiServer: everything the API server is, assembled once and started.
 import type { ApiObject } from '../api/types.js';
 import { Admission } from './admission.js';
-import { createApp } from './app.js';
+import { createRequestListener } from './app.js';
 import { DEFAULT_MAX_BODY_BYTES } from './body.js';
 import type { ServerCore } from './core.js';
 import { createListener, DEFAULT_LISTEN, isLoopback, listen, parseListen, urlHost } from './listen.js';
@@ -53,7 +53,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   if (lifecycle) gate.current = lifecycle;
 
   let shuttingDown = false;
-  const app = createApp({
+  const listener = createRequestListener({
     core,
     definitions,
     health: { store, shuttingDown: () => shuttingDown },
@@ -66,7 +66,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const certs: ServingCertificates | undefined = secure
     ? servingCertificates(servingHosts(host), typeof options.tls === 'object' ? options.tls.dir : undefined)
     : undefined;
-  const { server, destroyUpgraded } = createListener(app.callback(), certs);
+  const { server, destroyUpgraded } = createListener(listener, certs);
 
   const stopBackground = async (): Promise<void> => {
     await ranges?.repair.stop();

@@ -1,5 +1,5 @@
-import type { IncomingMessage } from 'node:http';
-import type { ParameterizedContext } from 'koa';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ParsedUrlQuery } from 'node:querystring';
 import type { Corral } from '../kernel/Corral.js';
 import type { UserInfo } from '../kernel/contracts/admission.js';
 import type { Store } from '../store/types.js';
@@ -78,4 +78,33 @@ export interface ServerState {
   request?: RequestInfo;
 }
 
-export type ServerContext = ParameterizedContext<ServerState>;
+/**
+ * What a handler reads and writes of one request: a subset of koa's context, which koa's own
+ * context has and so has the dispatcher's lighter one for resource URLs (dispatch/). Set
+ * `respond = false` after answering on `res` directly (watches, relayed streams).
+ */
+export interface ServerContext {
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly method: string;
+  /** The request target as sent: path and query. */
+  readonly url: string;
+  /** The path, not decoded. */
+  readonly path: string;
+  /** After the '?', not decoded; '' when none. */
+  readonly querystring: string;
+  /** One value per name, an array for a repeated name. */
+  readonly query: ParsedUrlQuery;
+  readonly state: ServerState;
+  status: number;
+  body: unknown;
+  /** The media type of the body; JSON and text get `; charset=utf-8`. */
+  type: string;
+  respond?: boolean;
+  readonly headerSent: boolean;
+  readonly writable: boolean;
+  /** A request header, '' when absent. */
+  get(field: string): string;
+  set(field: string, value: string | string[]): void;
+  append(field: string, value: string | string[]): void;
+}

@@ -2,7 +2,7 @@
 // fieldValidation, names no store key may hold, deep nesting. Each a 4xx naming the problem,
 // nothing stored. Plus the body scanner's own cases.
 import test from 'ava';
-import { findDuplicateKey, MAX_BODY_DEPTH, measureValue, scanJsonText } from '../../src/server/bodyShape.js';
+import { dropsKeys, findDuplicateKey, MAX_BODY_DEPTH, measureValue, nestsTooDeep, scanJsonText } from '../../src/server/bodyShape.js';
 import { configMap, isStatus, useServer } from './helpers.js';
 
 const fx = useServer(test, { backend: 'embedded' });
@@ -13,6 +13,21 @@ test('the scanner counts keys outside strings, with escapes, and the depth', (t)
   t.deepEqual(scanJsonText('"just a string"'), { keys: 0, depth: 0 });
   t.is(scanJsonText('['.repeat(100_000)).depth, MAX_BODY_DEPTH + 1, 'counting stops past the limit');
   t.deepEqual(measureValue({ a: 1, b: { c: 'x', d: ['e', { f: 2 }] } }), { keys: 5, depth: 4 });
+});
+
+test('lost keys are found from colon counts, whatever colons the strings hold', (t) => {
+  const lost = (text: string) => dropsKeys(text, JSON.parse(text));
+  t.false(lost('{"a":"x:y","b:c":["d:e",{"f":"::"}]}'));
+  t.true(lost('{"a":"x:y","b:c":["d:e",{"f":"::","f":1}]}'));
+  t.true(lost('{"a:b":1,"a:b":2}'));
+  t.true(lost('{"a":{"k":"1:2:3"},"a":{}}'), 'the dropped value held colons of its own');
+  t.false(lost('{"a":"\\u003a","b":1}'), 'a colon written as an escape');
+  t.true(lost('{"a":"\\u003a","b":1,"b":2}'), 'an escaped colon cannot hide a repeat');
+  t.false(lost('"a:b"'));
+  t.false(lost('[1,2,{"x":3}]'));
+  t.false(nestsTooDeep('{"a":[' + '{"b":1},'.repeat(500) + '{}]}'), 'many brackets, shallow');
+  t.true(nestsTooDeep('['.repeat(MAX_BODY_DEPTH + 1) + ']'.repeat(MAX_BODY_DEPTH + 1)));
+  t.false(nestsTooDeep('['.repeat(MAX_BODY_DEPTH) + ']'.repeat(MAX_BODY_DEPTH)));
 });
 
 test('the slow path names the repeated key with its path', (t) => {

@@ -73,10 +73,18 @@ function requestInfo(ctx: ServerContext, verb: string, group: string, version: s
   };
 }
 
-export type Authorizer = (ctx: ServerContext, request: RequestInfo) => Promise<void> | void;
+/** Throws to refuse; undefined when every request is allowed. */
+export type Authorizer = ((ctx: ServerContext, request: RequestInfo) => Promise<void> | void) | undefined;
 
-export function mountResources(router: Router<ServerState>, core: ServerCore, authorize: Authorizer): void {
-  const serve = async (ctx: ServerContext, group: string, version: string, prefixSegments: number): Promise<void> => {
+/**
+ * Serves a resource URL under /api/{version} (`prefixSegments` 2) or /apis/{group}/{version} (3).
+ * Throws at once what it finds wrong before the handler runs; the handler's failures reject.
+ */
+export type ResourceServer = (ctx: ServerContext, group: string, version: string, prefixSegments: number) => Promise<void>;
+
+export function resourceServer(core: ServerCore, authorize: Authorizer): ResourceServer {
+  // Not async: the handler's promise is returned as it is, without another one around it.
+  return (ctx, group, version, prefixSegments) => {
     if (!core.index.hasGroupVersion(group, version)) {
       throw ApiError.of('NotFound', `the server does not serve ${group ? `${group}/${version}` : version} (${ctx.path})`);
     }
@@ -85,9 +93,16 @@ export function mountResources(router: Router<ServerState>, core: ServerCore, au
     const route = routeFor(ctx.method, target, ctx);
     const info = requestInfo(ctx, route.verb, group, version, target);
     ctx.state.request = info;
-    await authorize(ctx, info);
-    await route.handler(core, ctx, target);
+    if (!authorize) return route.handler(core, ctx, target);
+    return (async () => {
+      await authorize(ctx, info);
+      await route.handler(core, ctx, target);
+    })();
   };
+}
+
+/** The resource URLs koa still routes: those the dispatcher leaves to it (dispatch/resourceUrl.ts). */
+export function mountResources(router: Router<ServerState>, serve: ResourceServer): void {
   router.all('/api/:version/*rest', (ctx) => serve(ctx, '', ctx.params.version!, 2));
   router.all('/apis/:group/:version/*rest', (ctx) => serve(ctx, ctx.params.group!, ctx.params.version!, 3));
 }

@@ -157,7 +157,7 @@ export async function run(args: string[]): Promise<BenchResult> {
         });
         const rawFigures = pacedFigures(raw, 'puts of the same pods straight to etcd (etcd3 client), no API server');
         const r = await load.run({ type: 'paced', url: server.url, namespace: 'bench-paced', prefix: 'm-', ratePerSec: PACED_RATE, durationMs: pacedMs });
-        const apiFigures = pacedFigures(r, 'creates and merge patches of pods, alternating');
+        const apiFigures = pacedFigures(r, 'creates and merge patches (of pods whose create has answered), alternating');
         results.rawEtcdPaced = rawFigures;
         results.etcdPaced = apiFigures;
         const rawSummary = rawFigures.latencyMs;

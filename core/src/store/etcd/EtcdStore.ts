@@ -17,6 +17,7 @@ import { checkKey, checkRevisionArg, decodeObject, encodeObject, parseResourceVe
 import { encodeContinue, listStart } from '../continueToken.js';
 import { alreadyExists, compacted, conflict, futureRevision, invalidArgument, notFound, StoreError } from '../errors.js';
 import { PushWatch } from '../PushWatch.js';
+import { LocalReads } from './LocalReads.js';
 import type {
   EtcdStoreConfig,
   ListOptions,
@@ -32,7 +33,8 @@ import type {
 
 // The etcd backend: each operation is one etcd request (a transaction where a check is
 // needed), revisions are etcd's own, and etcd's errors become StoreErrors. etcd is the engine;
-// nothing here second-guesses it.
+// nothing here second-guesses it. A get reads serializably where that is as fresh as a
+// linearizable read (see LocalReads).
 
 const COMPACTED_MSG = 'required revision has been compacted';
 const FUTURE_MSG = 'required revision is a future revision';
@@ -65,6 +67,7 @@ export class EtcdStore<T extends StoredObjectLike = StoredObject> implements Sto
   private readonly prefix: string;
   private readonly endpoints: string;
   private readonly watches = new Set<PushWatch<T>>();
+  private readonly localReads: LocalReads;
   private closed = false;
 
   private constructor(
@@ -74,6 +77,7 @@ export class EtcdStore<T extends StoredObjectLike = StoredObject> implements Sto
     this.client = new Etcd3(options);
     this.prefix = config.prefix ?? '';
     this.endpoints = config.endpoints.join(', ');
+    this.localReads = new LocalReads(config.endpoints, () => this.client.cluster.memberList({}));
   }
 
   /** Connects and checks that etcd answers; Unavailable (naming the endpoints) if it does not. */
@@ -101,6 +105,7 @@ export class EtcdStore<T extends StoredObjectLike = StoredObject> implements Sto
     const store = new EtcdStore<T>(config, options);
     try {
       await store.currentRevision();
+      await store.localReads.check();
     } catch (err) {
       store.client.close();
       throw err;
@@ -111,7 +116,8 @@ export class EtcdStore<T extends StoredObjectLike = StoredObject> implements Sto
   async get(key: string): Promise<T> {
     this.checkOpen();
     checkKey(key);
-    const res = await this.call(`get "${key}"`, key, () => this.client.kv.range({ key: this.k(key) }));
+    const serializable = this.localReads.serializable;
+    const res = await this.call(`get "${key}"`, key, () => this.client.kv.range({ key: this.k(key), serializable }));
     const kv = res.kvs[0];
     if (!kv) throw notFound(key);
     return this.decode(key, kv);

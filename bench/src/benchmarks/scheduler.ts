@@ -1,5 +1,7 @@
 // `npm run bench -- scheduler [--pods N] [--naive-pods N] [--repeat N] [--api-pods N]
-// [--nodes N (end to end on N nodes only)] [--no-events] [--memory-only | --api-only]`: scheduling throughput in memory (hollow nodes; a Binder that resolves at once and confirms like an informer) with
+// [--nodes N (end to end on N nodes only)] [--no-events | --events-unpaced] [--memory-only | --api-only]
+// [--split-ops N] [--cpu-profile PREFIX (end to end: PREFIX.<nodes>.cpuprofile, the control plane's thread)]`:
+// scheduling throughput in memory (hollow nodes; a Binder that resolves at once and confirms like an informer) with
 // the shipped default profile, at 5,000 and 500 nodes. In the same run: the scheduler with result
 // reuse off (what the equivalence cache buys), and the naive baseline that filters and scores
 // every node for every pod with the same plugin functions (what sampling and reuse buy together).
@@ -9,10 +11,14 @@
 // HollowAgent, the scheduler on informers and pods/binding beside the API server on the
 // embedded store, pods created by 64 clients in a worker thread; pods/s from the first create
 // to the last pod seen bound by a watch. The in-memory figure of the same run is its baseline.
+// Before it, the CPU of one create, binding, Event and watched event through the API, apart
+// (bench/src/scheduler/split.ts), to show where a pod's CPU goes.
 import { loadavg } from 'node:os';
 import { createCorral, Scheduler, type Corral } from '@corral/core';
 import { InMemoryBinder } from '@corral/core/testing';
 import { measureEndToEnd } from '../scheduler/e2e.js';
+import { stringOption } from '../scheduler/profile.js';
+import { measureSplit } from '../scheduler/split.js';
 import { NaiveScheduler } from '../scheduler/naive.js';
 import { basic, constrained, type Workload } from '../scheduler/workloads.js';
 import { nowMs, percentile, round } from '../stats.js';
@@ -141,9 +147,9 @@ async function inMemory(corral: Corral, podCount: number, naivePods: number, rep
   return byNodes;
 }
 
-async function endToEnd(podCount: number, nodeCounts: number[], events: boolean, baseline: Map<number, number>, results: Record<string, unknown>, targets: BenchTarget[]): Promise<void> {
+async function endToEnd(podCount: number, nodeCounts: number[], events: boolean, eventsUnpaced: boolean, cpuProfile: string | undefined, baseline: Map<number, number>, results: Record<string, unknown>, targets: BenchTarget[]): Promise<void> {
   for (const nodeCount of nodeCounts) {
-    const measured = await measureEndToEnd({ nodes: nodeCount, pods: podCount, concurrency: 64, events });
+    const measured = await measureEndToEnd({ nodes: nodeCount, pods: podCount, concurrency: 64, events, eventsUnpaced, ...(cpuProfile ? { cpuProfile: `${cpuProfile}.${nodeCount}.cpuprofile` } : {}) });
     results[`end to end, ${nodeCount} nodes`] = measured;
     const inMemory = baseline.get(nodeCount);
     targets.push({
@@ -171,7 +177,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   const targets: BenchTarget[] = [];
   const load = round(loadavg()[0]!, 2);
   const baseline = memory ? await inMemory(corral, podCount, naivePods, repeat, results, targets) : new Map<number, number>();
-  if (api) await endToEnd(apiPods, nodeCounts, events, baseline, results, targets);
+  if (api) results['CPU per operation through the API'] = await measureSplit(option(args, 'split-ops', 3_000));
+  if (api) await endToEnd(apiPods, nodeCounts, events, args.includes('--events-unpaced'), stringOption(args, 'cpu-profile'), baseline, results, targets);
   return {
     name: 'scheduler',
     results: {

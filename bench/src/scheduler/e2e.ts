@@ -5,6 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { startTestControlPlane, type TestControlPlane } from '@corral/core/testing';
 import { latencySummary, round } from '../stats.js';
+import { startCpuProfile } from './profile.js';
 import type { CreateAndWatchTask, WatchResult } from './worker.js';
 
 /** Runs one task in a fresh worker thread. */
@@ -55,29 +56,35 @@ export interface EndToEndOptions {
   concurrency: number;
   /** Write Scheduled Events (as kube-scheduler does). */
   events: boolean;
+  /** Write them unpaced (as fast as the sink's 4 writers go; its queue bound still applies): what pacing saves. */
+  eventsUnpaced?: boolean;
+  /** Write a CPU profile of the measured window to this file. */
+  cpuProfile?: string;
 }
 
 export async function measureEndToEnd(options: EndToEndOptions) {
   const registerStart = Date.now();
   const cp = await startTestControlPlane({
     controllers: false,
-    scheduler: { events: options.events },
+    scheduler: { events: options.events, ...(options.eventsUnpaced ? { eventSink: { qps: 0 } } : {}) },
     hollow: { nodes: options.nodes, leases: false, runPods: false, cpu: '4', memory: '32Gi', pods: 110, concurrency: 64 },
   });
   try {
     const registerMs = Date.now() - registerStart;
     await until('the scheduler to see every node', () => cp.scheduler?.scheduler?.cache.nodeList().length === options.nodes, 60_000);
     await createNamespace(cp, 'bench-sched');
+    const stopProfile = await startCpuProfile(options.cpuProfile);
     const cpu = cpuMeter();
     const r = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: 'bench-sched', pods: options.pods, concurrency: options.concurrency, until: 'bound', create: true, owned: true, timeoutMs: 240_000 });
     const elapsedMs = r.endMs - r.startMs;
     const used = cpu();
+    await stopProfile();
     const stats = cp.scheduler!.scheduler!.stats();
     return {
       nodes: options.nodes,
       pods: options.pods,
       clients: options.concurrency,
-      scheduledEvents: options.events,
+      events: options.events ? (options.eventsUnpaced ? 'unpaced' : 'paced') : 'none',
       elapsedMs: round(elapsedMs, 1),
       podsPerSec: round((options.pods / elapsedMs) * 1000, 0),
       createsPerSec: round((options.pods / r.createElapsedMs) * 1000, 0),
@@ -95,6 +102,8 @@ export async function measureEndToEnd(options: EndToEndOptions) {
       filterAnswersReusedPercent: round((100 * stats.filterAnswersReused) / Math.max(1, stats.nodesEvaluated), 1),
       preFilterReusedPercent: round((100 * stats.preFilterReused) / Math.max(1, stats.cycles), 1),
       schedulerFailures: stats.failed,
+      /** What the scheduler's event sink did with the Scheduled events: written, coalesced, dropped under load. */
+      ...(options.events ? { scheduledEvents: cp.scheduler!.eventStats() } : {}),
       setupMs: registerMs,
     };
   } finally {

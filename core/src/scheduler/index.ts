@@ -32,4 +32,4 @@ export {
 } from './resources.js';
 export type { HostPort, PodResources } from './resources.js';
 export { ApiBinder, ApiScheduler, ApiSchedulerEvents, SCHEDULER_LEASE, startScheduler } from './api/index.js';
-export type { ApiBinderOptions, ApiSchedulerEventsOptions, StartSchedulerOptions } from './api/index.js';
+export type { ApiBinderOptions, ApiSchedulerEventsOptions, EventSinkOptions, StartSchedulerOptions } from './api/index.js';

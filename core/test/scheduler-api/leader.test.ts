@@ -3,7 +3,9 @@ import { ApiClient, startScheduler, type ApiScheduler } from '../../src/index.js
 import { startTestControlPlane, type TestControlPlane } from '../../src/testing/index.js';
 import { createAll, getPod, newPods, until } from './helpers.js';
 
-const FAST = { leaseDurationMs: 800, renewDeadlineMs: 500, retryPeriodMs: 100 };
+// Short enough to take over quickly (a stopping leader releases the lease), long enough that a
+// loaded machine does not make the leader miss its renew deadline mid-test.
+const FAST = { leaseDurationMs: 4000, renewDeadlineMs: 3000, retryPeriodMs: 100 };
 let cp: TestControlPlane;
 
 test.before(async () => {

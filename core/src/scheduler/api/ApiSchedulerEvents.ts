@@ -4,7 +4,7 @@
 // binding's: the server sets it when it binds.
 import type { Condition, Pod } from '../../api/types.js';
 import { PODS, type ApiClient } from '../../client/ApiClient.js';
-import { ApiEventRecorder } from '../../controllers/ApiEventRecorder.js';
+import { ApiEventRecorder, type ApiEventRecorderOptions, type EventRecorderStats } from '../../controllers/ApiEventRecorder.js';
 import { describeError, type ControlPlaneLogger } from '../../controllers/logger.js';
 import { scheduledMessage, schedulerNameOf, type SchedulerEvents } from '../types.js';
 
@@ -13,7 +13,11 @@ export interface ApiSchedulerEventsOptions {
   logger: ControlPlaneLogger;
   /** Write Events (default true); the condition is written either way. */
   events?: boolean;
+  /** The Event sink's pacing and bounds (the recorder's defaults otherwise). */
+  eventSink?: EventSinkOptions;
 }
+
+export type EventSinkOptions = Pick<ApiEventRecorderOptions, 'qps' | 'burst' | 'maxQueued' | 'concurrency'>;
 
 export class ApiSchedulerEvents implements SchedulerEvents {
   /** One recorder per scheduler name: the Events' source.component. */
@@ -40,6 +44,13 @@ export class ApiSchedulerEvents implements SchedulerEvents {
     this.recorder(pod)?.event(pod, 'Normal', 'Scheduled', scheduledMessage(pod, nodeName));
   }
 
+  /** What the recorders did, summed over scheduler names. */
+  stats(): EventRecorderStats {
+    const sum: EventRecorderStats = { written: 0, coalesced: 0, filtered: 0, dropped: 0, failed: 0 };
+    for (const r of this.recorders.values()) for (const [k, v] of Object.entries(r.stats())) sum[k as keyof EventRecorderStats] += v;
+    return sum;
+  }
+
   /** Waits for the Events queued so far. */
   async flush(): Promise<void> {
     await Promise.all([...this.recorders.values()].map((r) => r.flush()));
@@ -50,7 +61,7 @@ export class ApiSchedulerEvents implements SchedulerEvents {
     const name = schedulerNameOf(pod);
     let recorder = this.recorders.get(name);
     if (!recorder) {
-      recorder = new ApiEventRecorder({ client: this.options.client, component: name, logger: this.options.logger });
+      recorder = new ApiEventRecorder({ ...this.options.eventSink, client: this.options.client, component: name, logger: this.options.logger });
       this.recorders.set(name, recorder);
     }
     return recorder;

@@ -4,4 +4,4 @@ export type { StartSchedulerOptions } from './startScheduler.js';
 export { ApiBinder } from './ApiBinder.js';
 export type { ApiBinderOptions } from './ApiBinder.js';
 export { ApiSchedulerEvents } from './ApiSchedulerEvents.js';
-export type { ApiSchedulerEventsOptions } from './ApiSchedulerEvents.js';
+export type { ApiSchedulerEventsOptions, EventSinkOptions } from './ApiSchedulerEvents.js';

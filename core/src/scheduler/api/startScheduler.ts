@@ -10,12 +10,13 @@ import { informerFor, type Informer } from '../../client/informer/Informer.js';
 import { defaultIdentity } from '../../client/leader/identity.js';
 import type { LeaderElector } from '../../client/leader/LeaderElector.js';
 import { leaderElectorFor, type LeaderElectionSettings } from '../../client/leader/fromSettings.js';
+import type { EventRecorderStats } from '../../controllers/ApiEventRecorder.js';
 import { describeError, stderrLogger, type ControlPlaneLogger } from '../../controllers/logger.js';
 import type { Corral } from '../../kernel/Corral.js';
 import { Scheduler } from '../Scheduler.js';
 import type { SchedulerOptions } from '../types.js';
 import { ApiBinder, type ApiBinderOptions } from './ApiBinder.js';
-import { ApiSchedulerEvents } from './ApiSchedulerEvents.js';
+import { ApiSchedulerEvents, type EventSinkOptions } from './ApiSchedulerEvents.js';
 
 export const SCHEDULER_LEASE = 'corral-scheduler';
 
@@ -36,6 +37,8 @@ export interface StartSchedulerOptions {
   binder?: ApiBinderOptions;
   /** Write FailedScheduling/Scheduled Events (default true). */
   events?: boolean;
+  /** Pacing of the Events (default: the recorder's, 50/s with a burst of 100). */
+  eventSink?: EventSinkOptions;
 }
 
 /** One term of scheduling: informers and a Scheduler built from them. */
@@ -45,7 +48,7 @@ class SchedulingSession {
   private readonly informers: Informer[] = [];
 
   constructor(options: StartSchedulerOptions, clock: Clock, logger: ControlPlaneLogger) {
-    this.events = new ApiSchedulerEvents({ client: options.client, logger, events: options.events });
+    this.events = new ApiSchedulerEvents({ client: options.client, logger, events: options.events, ...(options.eventSink ? { eventSink: options.eventSink } : {}) });
     this.scheduler = new Scheduler({
       ...options.scheduler,
       profiles: options.corral.schedulerProfiles,
@@ -105,6 +108,11 @@ export class ApiScheduler {
   /** The scheduler of the current term (undefined while not leading). */
   get scheduler(): Scheduler | undefined {
     return this.session?.scheduler;
+  }
+
+  /** The Events of the current term so far: written, coalesced, dropped (undefined while not leading). */
+  eventStats(): EventRecorderStats | undefined {
+    return this.session?.events.stats();
   }
 
   get leading(): boolean {

@@ -44,10 +44,12 @@ const STOP_SLACK_MS = 60_000;
  * The RuntimeAdapter over a CRI v1 runtime (containerd's CRI plugin). The contract was cut
  * after CRI, so most calls are one RPC. The runtime sets up each pod's network itself through
  * CNI, from the config in its CNI conf dir: a pod's IP comes from PodSandboxStatus, and
- * `PodSandboxConfig.netnsPath` and `ip` are not used (`hostNetwork` is).
+ * `PodSandboxConfig.netnsPath` and `ip` are not used (`hostNetwork` is). So the agent leaves
+ * its own pod network alone for these pods (`providesPodNetwork`).
  */
 export class CriRuntime implements RuntimeAdapter {
   readonly name = 'cri';
+  readonly providesPodNetwork = true;
   private readonly client: CriClient;
   private readonly owner: Record<string, string>;
   private readonly sandboxStatuses = new StatusCache<PodSandboxStatus>();

@@ -158,6 +158,12 @@ export interface ExecSession {
  */
 export interface RuntimeAdapter {
   readonly name: string;
+  /**
+   * True when the runtime's sandboxes bring their own network, namespace and address (a CRI
+   * runtime does, through CNI): the agent then calls no pod network's setup or teardown for its
+   * pods and reports the pod IP from PodSandboxStatus. Absent means false.
+   */
+  readonly providesPodNetwork?: boolean;
 
   /** Creates and starts the pod sandbox; returns its id. */
   runPodSandbox(config: PodSandboxConfig): Promise<string>;

@@ -1,9 +1,11 @@
-// `npm run bench -- startup [--pods N] [--runtimes process,docker,cri] [--rss-pods M]`: pod
-// startup latency through the agent, per runtime: N pods already bound to the node are created
-// at once; each one's latency runs from its create call to the watch event that shows it Running
-// and Ready. Images are present (built locally); the docker and cri runs start their own daemons.
-// Then the agent's resident memory with M running pods (process runtime). The agent is a real
-// `corral agent` process; the API server runs in this one.
+// `npm run bench -- startup [--pods N] [--runtimes process,docker,cri] [--rss-pods M]
+// [--network bridge|none]`: pod startup latency through the agent, per runtime: N pods already
+// bound to the node are created at once; each one's latency runs from its create call to the
+// watch event that shows it Running and Ready. Images are present (built locally); the docker and
+// cri runs start their own daemons. Pods are on the bridge pod network when run as root (a bridge
+// and subnet of the benchmark's own), else on the node's. Then the agent's resident memory with M
+// running pods (process runtime). The agent is a real `corral agent` process; the API server runs
+// in this one. Each run also says where the time went: the agent's start-up milestones per pod.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,8 @@ import { ApiClient, type Pod } from '@corral/core';
 import { startTestApiServer } from '@corral/core/testing';
 import { BUSYBOX_IMAGE as CRI_IMAGE, startContainerd } from '@corral/runtime-cri/testing';
 import { BUSYBOX_IMAGE as DOCKER_IMAGE, buildBusyboxImage, startDockerd } from '@corral/runtime-docker/testing';
-import { latencySummary, nowMs, round } from '../stats.js';
+import { BridgeNetwork } from '@corral/network-bridge';
+import { latencySummary, nowMs, percentile, round } from '../stats.js';
 import type { BenchResult, BenchTarget } from '../types.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,19 +48,39 @@ async function runtimeSetup(name: string): Promise<RuntimeSetup> {
   return { image: daemon.image ?? CRI_IMAGE, plugin: '@corral/runtime-cri', options: { endpoint: daemon.endpoint, cgroupParent: daemon.cgroupParent }, stop: async () => void (await daemon.stop()) };
 }
 
-async function startAgent(dir: string, url: string, runtime: string, setup: RuntimeSetup): Promise<ChildProcess> {
+/** The benchmark's own bridge and subnet (10.2xx.x.0/24), so it runs beside tests. */
+interface PodBridge {
+  bridge: string;
+  podCIDR: string;
+}
+
+function podBridge(): PodBridge {
+  const r = () => Math.floor(Math.random() * 250) + 1;
+  return { bridge: `crlb${Math.random().toString(16).slice(2, 8)}`, podCIDR: `10.${200 + Math.floor(Math.random() * 50)}.${r()}.0/24` };
+}
+
+async function removeBridge(dir: string, net: PodBridge): Promise<void> {
+  await new BridgeNetwork({ ...net, stateDir: join(dir, 'bridge-cleanup') }).removeBridge();
+}
+
+const tracePath = (dir: string) => join(dir, 'startup-trace.jsonl');
+
+async function startAgent(dir: string, url: string, runtime: string, setup: RuntimeSetup, net: PodBridge | undefined): Promise<ChildProcess> {
   const config = join(dir, 'corral.yaml');
+  const plugins = [{ name: setup.plugin, options: setup.options }, ...(net ? [{ name: '@corral/network-bridge', options: net }] : [])];
   await writeFile(
     config,
     JSON.stringify({
       apiVersion: 'corral.dev/v1alpha1',
       kind: 'CorralConfig',
-      plugins: [{ name: setup.plugin, options: setup.options }],
-      agent: { runtime, network: { pods: 'none', services: 'none' } },
+      plugins,
+      agent: { runtime, network: { pods: net ? 'bridge' : 'none', services: 'none' } },
     }),
   );
   const child = spawn(process.execPath, [bin, 'agent', '--config', config, '--server', url, '--node-name', `bench-${runtime}`, '--root-dir', join(dir, 'agent'), '--port', '0', '--address', '127.0.0.1', '--node-ip', '127.0.0.1'], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    // The agent writes each pod's start-up milestones there (see breakdown()).
+    env: { ...process.env, CORRAL_AGENT_TRACE: tracePath(dir) },
   });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d.toString()));
@@ -78,9 +101,47 @@ function pod(name: string, node: string, image: string): Pod {
 
 const running = (p: Pod) => p.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
 
+/**
+ * Where the time went: for each milestone the agent traced, how long after its pod's create
+ * call it came (p50 and max over the pods), the last step being the watch seeing it Running;
+ * and how many syncs a pod took until then.
+ */
+async function breakdown(dir: string, createdAt: ReadonlyMap<string, number>, runningAt: ReadonlyMap<string, number>): Promise<Record<string, unknown>> {
+  const text = await readFile(tracePath(dir), 'utf8').catch(() => '');
+  const first = new Map<string, Map<string, number>>();
+  const syncs = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const { pod: key, step, at } = JSON.parse(line) as { pod: string; step: string; at: number };
+    const name = key.slice(key.indexOf('/') + 1);
+    const created = createdAt.get(name);
+    if (created === undefined) continue;
+    if (step === 'syncStart') syncs.set(name, (syncs.get(name) ?? 0) + 1);
+    let steps = first.get(name);
+    if (!steps) first.set(name, (steps = new Map()));
+    if (!steps.has(step)) steps.set(step, at - created);
+  }
+  for (const [name, at] of runningAt) first.get(name)?.set('seenRunning', at - createdAt.get(name)!);
+  const byStep = new Map<string, number[]>();
+  for (const steps of first.values()) for (const [step, ms] of steps) byStep.set(step, [...(byStep.get(step) ?? []), ms]);
+  const rows = [...byStep].map(([step, ms]) => ({ step, pods: ms.length, p50: round(percentile(ms, 50), 0), max: round(Math.max(...ms), 0) }));
+  rows.sort((a, b) => a.p50 - b.p50);
+  const counts = [...syncs.values()];
+  return { msAfterCreate: rows, syncsPerPod: { p50: percentile(counts, 50), max: Math.max(...counts) } };
+}
+
+interface Burst {
+  latencies: number[];
+  /** Wall-clock ms of each pod's create call and of the watch event showing it Running. */
+  createdAt: Map<string, number>;
+  runningAt: Map<string, number>;
+}
+
 /** Creates `count` pods at once; resolves with each one's create -> Running and Ready latency. */
-async function burst(client: ApiClient, node: string, image: string, count: number, prefix: string): Promise<number[]> {
+async function burst(client: ApiClient, node: string, image: string, count: number, prefix: string): Promise<Burst> {
   const created = new Map<string, number>();
+  const createdAt = new Map<string, number>();
+  const runningAt = new Map<string, number>();
   const latencies: number[] = [];
   const watch = client.watch<Pod>('pods', { namespace: 'default', labelSelector: 'bench=startup' });
   const done = (async () => {
@@ -88,6 +149,7 @@ async function burst(client: ApiClient, node: string, image: string, count: numb
       const name = event.object.metadata.name!;
       if (!name.startsWith(prefix) || !running(event.object) || !created.has(name)) continue;
       latencies.push(nowMs() - created.get(name)!);
+      runningAt.set(name, Date.now());
       created.delete(name);
       if (latencies.length === count) break;
     }
@@ -96,13 +158,14 @@ async function burst(client: ApiClient, node: string, image: string, count: numb
     Array.from({ length: count }, async (_, i) => {
       const name = `${prefix}${i}`;
       created.set(name, nowMs());
+      createdAt.set(name, Date.now());
       await client.create('pods', pod(name, node, image));
     }),
   );
   const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`pods of ${prefix} not all Running after 120 s (${latencies.length}/${count})`)), 120_000).unref());
   await Promise.race([done, timeout]);
   watch.stop();
-  return latencies;
+  return { latencies, createdAt, runningAt };
 }
 
 async function waitNodeReady(client: ApiClient, node: string): Promise<void> {
@@ -124,6 +187,14 @@ async function clean(client: ApiClient): Promise<void> {
     if ((await client.list('pods', { namespace: 'default', labelSelector: 'bench=startup' })).items.length === 0) return;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** CPU time (user + system, ms) of the process so far, and of its children it waited for. */
+async function cpuMs(pid: number): Promise<{ own: number; children: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  // utime, stime, cutime, cstime: fields 14 to 17, in clock ticks (100 a second on Linux).
+  return { own: (fields[11]! + fields[12]!) * 10, children: (fields[13]! + fields[14]!) * 10 };
 }
 
 async function rssMb(pid: number): Promise<number> {
@@ -154,15 +225,20 @@ export async function run(args: string[]): Promise<BenchResult> {
   const rssPods = option(args, 'rss-pods', 100);
   const i = args.indexOf('--runtimes');
   const runtimes = i === -1 ? ['process', 'docker', 'cri'] : args[i + 1]!.split(',');
+  const n = args.indexOf('--network');
+  const network = n === -1 ? (process.getuid?.() === 0 ? 'bridge' : 'none') : args[n + 1];
+  if (network !== 'bridge' && network !== 'none') throw new Error(`--network: expected bridge or none, got ${network}`);
   const api = await startTestApiServer({ backend: 'embedded' });
   const client = new ApiClient({ server: api.url, namespace: 'default', insecureSkipTlsVerify: false, files: [] });
-  const results: Record<string, unknown> = { pods: count };
+  const results: Record<string, unknown> = { pods: count, network };
   const targets: BenchTarget[] = [];
   try {
     for (const runtime of runtimes) {
       const dir = await mkdtemp(join(tmpdir(), `corral-bench-startup-${runtime}-`));
       const setup = await runtimeSetup(runtime);
-      const agent = await startAgent(dir, api.url, runtime, setup);
+      // The cri runtime's pods get their network from containerd's CNI, not from the agent.
+      const net = network === 'bridge' && runtime !== 'cri' ? podBridge() : undefined;
+      const agent = await startAgent(dir, api.url, runtime, setup, net);
       try {
         const node = `bench-${runtime}`;
         await waitNodeReady(client, node);
@@ -170,9 +246,15 @@ export async function run(args: string[]): Promise<BenchResult> {
         // One pod first, so one-time costs (the image's first use) are not in the burst.
         await burst(client, node, setup.image, 1, `warm-${runtime}-`);
         const start = nowMs();
-        const latencies = await burst(client, node, setup.image, count, `${runtime}-`);
+        const cpuBefore = await cpuMs(agent.pid!);
+        const { latencies, createdAt, runningAt } = await burst(client, node, setup.image, count, `${runtime}-`);
         const summary = latencySummary(latencies);
-        results[runtime] = { ...summary, allRunningMs: round(nowMs() - start, 0) };
+        const allRunningMs = round(nowMs() - start, 0);
+        const cpuAfter = await cpuMs(agent.pid!);
+        const agentCpuMs = { own: cpuAfter.own - cpuBefore.own, children: cpuAfter.children - cpuBefore.children };
+        // The agent writes its trace behind its work: give the last lines time to land.
+        await new Promise((r) => setTimeout(r, 500));
+        results[runtime] = { ...summary, allRunningMs, agentCpuMs, breakdown: await breakdown(dir, createdAt, runningAt) };
         targets.push({ what: `${runtime}: pod startup p99 (${count} pods at once, ms)`, value: summary.p99, target: `<= ${GOALS[runtime] ?? 2000} ms (the Kubernetes SLO: 5 s)`, met: summary.p99 <= (GOALS[runtime] ?? 2000) });
         await clean(client);
         if (runtime === 'process') {
@@ -186,6 +268,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       } finally {
         await clean(client).catch(() => undefined);
         await stopAgent(agent);
+        if (net) await removeBridge(dir, net).catch((err) => process.stderr.write(`removing the bridge ${net.bridge}: ${String(err)}\n`));
         await setup.stop();
         await rm(dir, { recursive: true, force: true });
       }

@@ -12,6 +12,7 @@ import { defaultNodeIP, machineCapacity } from './node/machine.js';
 import { NodeHeartbeat } from './node/NodeHeartbeat.js';
 import type { PodContext } from './pods/context.js';
 import { PodSyncer } from './pods/PodSyncer.js';
+import { startupTraceFromEnv, type StartupTrace } from './pods/startupTrace.js';
 import { instancesOf, podRuntimeState } from './pods/runtimeState.js';
 import { ProbeManager } from './probes/ProbeManager.js';
 import { startAgentServer, type AgentServer } from './server/AgentServer.js';
@@ -48,6 +49,7 @@ export class Agent {
   private readonly syncer: PodSyncer;
   private readonly probes: ProbeManager;
   private readonly heartbeat: NodeHeartbeat;
+  private readonly trace: StartupTrace = startupTraceFromEnv();
   private readonly uidToKey = new Map<string, string>();
   private readonly containerStates = new Map<string, string>();
   private relistTimer?: NodeJS.Timeout;
@@ -68,7 +70,7 @@ export class Agent {
     const onError = (err: unknown): void => logger.warn(`watch: ${(err as Error).message}`);
     this.pods = informerFor<Pod>(client, PODS, { fieldSelector: `spec.nodeName=${nodeName}`, onError });
     this.services = informerFor<Service>(client, SERVICES, { onError });
-    this.queue = new WorkQueue({ rateLimiter: new ExponentialFailureRateLimiter(200, 10_000) });
+    this.queue = new WorkQueue({ rateLimiter: new ExponentialFailureRateLimiter(timing.syncRetryInitialMs, timing.syncRetryMaxMs) });
     const events = new AgentEvents(client, nodeName, logger);
     this.probes = new ProbeManager({
       changed: (uid) => this.queue.add(uid),
@@ -85,6 +87,7 @@ export class Agent {
       hooks: options.hooks,
       probes: this.probes,
       events,
+      trace: this.trace,
       logger,
       rootDir: options.rootDir,
       nodeName,
@@ -164,6 +167,7 @@ export class Agent {
     await this.server.close();
     await this.options.runtime.close();
     await this.options.podNetwork?.close();
+    await this.trace.close();
   }
 
   private run(): void {
@@ -173,7 +177,10 @@ export class Agent {
       this.uidToKey.set(uid, cacheKey(pod));
       this.queue.add(uid);
     };
-    this.pods.onAdd(enqueue);
+    this.pods.onAdd((pod) => {
+      if (pod.metadata.uid) this.trace.mark(pod.metadata.uid, cacheKey(pod), 'seen');
+      enqueue(pod);
+    });
     this.pods.onUpdate((_old, pod) => enqueue(pod));
     this.pods.onDelete((pod) => {
       if (pod.metadata.uid) this.queue.add(pod.metadata.uid);
@@ -193,6 +200,8 @@ export class Agent {
           // what should be adopted, and with the API away, stop pods that must keep running.
           if (!this.pods.hasSynced()) return { requeueAfterMs: UNSYNCED_RETRY_MS };
           this.uidToKey.delete(uid);
+        } else {
+          this.trace.mark(uid, cacheKey(pod), 'syncStart');
         }
         const outcome = await this.syncer.sync(uid, pod);
         return outcome.requeueAfterMs !== undefined ? { requeueAfterMs: outcome.requeueAfterMs } : undefined;

@@ -72,5 +72,7 @@ export async function startAgentFor(corral: Corral, options: AgentFromCorralOpti
       throw new AgentSetupError(`no plugin offers the pod network "${networkName}" (offered: ${offered(corral.hooks.podNetwork)}); add its plugin to the config's plugins`);
     }
   }
-  return Agent.start({ ...options, runtime, podNetwork, hooks: corral.hooks });
+  // The config's periods, under what the caller gives (tests).
+  const timing = { ...corral.config.agent.timing, ...options.timing };
+  return Agent.start({ ...options, timing, runtime, podNetwork, hooks: corral.hooks });
 }

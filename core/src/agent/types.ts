@@ -11,10 +11,14 @@ export interface AgentLogger {
   info(message: string, fields?: Record<string, unknown>): void;
 }
 
-/** The agent's periods; tests shorten them. All in milliseconds. */
+/**
+ * The agent's periods, in milliseconds (the lease's duration in seconds, as the Lease has it).
+ * The config file's `agent.timing` sets them (docs/agent.md); tests shorten them.
+ */
 export interface AgentTiming {
-  /** Lease renewal (kubelet: 10 s; Corral: 4 s, the lease lasting 16 s). */
+  /** Lease renewal (kubelet: 10 s; Corral: 4 s, the lease lasting 16 s); also how often node conditions are checked. */
   leaseRenewMs: number;
+  /** How long the node's Lease holds: the node is NotReady once it was not renewed for this long. */
   leaseDurationSeconds: number;
   /** The node's conditions are written this often even when nothing changed. */
   nodeStatusMs: number;
@@ -22,6 +26,9 @@ export interface AgentTiming {
   relistMs: number;
   /** How often every pod is synced again, and orphaned sandboxes looked for. */
   resyncMs: number;
+  /** A failed pod sync (a status write the API refused, a runtime error) is retried after this, doubling up to the max. */
+  syncRetryInitialMs: number;
+  syncRetryMaxMs: number;
   /** Crash-loop back-off: first delay, its cap, and how long a run resets it. */
   backoffInitialMs: number;
   backoffMaxMs: number;
@@ -36,6 +43,8 @@ export const DEFAULT_TIMING: AgentTiming = {
   nodeStatusMs: 40_000,
   relistMs: 1_000,
   resyncMs: 60_000,
+  syncRetryInitialMs: 200,
+  syncRetryMaxMs: 10_000,
   backoffInitialMs: 10_000,
   backoffMaxMs: 300_000,
   backoffResetMs: 600_000,

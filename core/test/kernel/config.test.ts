@@ -52,7 +52,7 @@ test('unknown keys are errors, with the file, the path, the line and the allowed
   const file = await s.config('agent:\n  runtim: docker\n');
   const problems = await problemsOf(t, async () => loadConfig(file, { defaultFile: await s.defaults() }));
   t.deepEqual(problems, [
-    { file, path: 'agent.runtim', message: 'unknown key; expected one of: nodeName, runtime, network, clusterDNS, clusterDomain', line: 4, col: 11 },
+    { file, path: 'agent.runtim', message: 'unknown key; expected one of: nodeName, runtime, network, clusterDNS, clusterDomain, timing', line: 4, col: 11 },
   ]);
 });
 

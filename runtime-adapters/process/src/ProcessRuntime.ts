@@ -23,9 +23,11 @@ import { nulList, waitForFile } from './files.js';
 import { startHolder } from './holder.js';
 import { findTools, planHost, type HostPlan, type Tools } from './host.js';
 import { KeyedLock } from './KeyedLock.js';
+import { Launcher } from './launcher.js';
 import { containerArgv, containerEnv, launchEnv } from './launch.js';
 import { readLog } from './logs.js';
-import { checkMounts, prepareMountPoints, prepareSymlinks, releaseMountPoints } from './mounts.js';
+import { checkMounts } from './mounts.js';
+import { MountPoints } from './MountPoints.js';
 import { isAlive, pollUntil, processRef, signal } from './procs.js';
 import { installShim, readExit, startShim, writeExit } from './shim.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
@@ -45,6 +47,8 @@ interface Host {
   readonly cgroups: Cgroups;
   readonly store: StateStore;
   readonly shim: string;
+  readonly mountPoints: MountPoints;
+  readonly launcher: Launcher;
 }
 
 const warned = new Set<string>();
@@ -98,7 +102,10 @@ export class ProcessRuntime implements RuntimeAdapter {
     const store = new StateStore(this.root);
     await store.load(this.warn);
     const shim = await installShim(this.root);
-    return { tools, plan, cgroups: new Cgroups(plan.cgroups ? probe : { kind: 'none', reason: 'off' }), store, shim };
+    const mountPoints = new MountPoints();
+    for (const c of store.containers.values()) mountPoints.adopt(c.id, c.mountPoints);
+    const launcher = new Launcher(tools.perl);
+    return { tools, plan, cgroups: new Cgroups(plan.cgroups ? probe : { kind: 'none', reason: 'off' }), store, shim, mountPoints, launcher };
   }
 
   /** What this host allowed (namespaces, cgroups) and why not, once started. */
@@ -108,9 +115,18 @@ export class ProcessRuntime implements RuntimeAdapter {
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
-    const { plan, tools, store } = await this.host();
+    const { plan, tools, store, launcher } = await this.host();
     const id = randomBytes(16).toString('hex');
-    const holder = plan.namespaces ? await startHolder(config, tools) : undefined;
+    let holder;
+    if (plan.namespaces) {
+      await mkdir(store.sandboxDir(id), { recursive: true });
+      try {
+        holder = await startHolder(config, tools, launcher, store.sandboxDir(id));
+      } catch (err) {
+        await store.dropSandbox(id);
+        throw err;
+      }
+    }
     try {
       await store.putSandbox({ id, config, createdAt: Date.now(), ready: true, ...(holder ? { holder } : {}) });
       if (holder && config.dns) await writeFile(this.resolvConfOf(store, id), resolvConfText(config.dns), { mode: 0o644 });
@@ -189,7 +205,7 @@ export class ProcessRuntime implements RuntimeAdapter {
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig, sandbox: PodSandboxConfig): Promise<string> {
-    const { store, plan, cgroups } = await this.host();
+    const { store, plan, cgroups, mountPoints: paths } = await this.host();
     const pod = store.sandboxes.get(sandboxId);
     const where = `container ${config.name} of sandbox ${sandboxId}`;
     if (!pod) throw new Error(`runtime-process: ${where}: no such sandbox`);
@@ -207,7 +223,7 @@ export class ProcessRuntime implements RuntimeAdapter {
     const cgroupDirs = await cgroups.create(sandboxId, id, config.resources);
     let mountPoints: string[] = [];
     try {
-      mountPoints = namespaces ? await prepareMountPoints(config.mounts) : await prepareSymlinks(config.mounts);
+      mountPoints = await paths.acquire(id, config.mounts, namespaces ? 'bind' : 'symlink');
       await store.putContainer({
         id,
         sandboxId,
@@ -222,7 +238,7 @@ export class ProcessRuntime implements RuntimeAdapter {
       });
     } catch (err) {
       await cgroups.remove(cgroupDirs).catch(() => undefined);
-      await releaseMountPoints(mountPoints, this.mountPointsInUse(store, id));
+      await paths.release(id, mountPoints);
       await store.dropContainer(id);
       throw err;
     }
@@ -231,7 +247,7 @@ export class ProcessRuntime implements RuntimeAdapter {
 
   startContainer(containerId: string): Promise<void> {
     return this.lock.run(`container:${containerId}`, async () => {
-      const { store, tools, shim } = await this.host();
+      const { store, tools, shim, launcher } = await this.host();
       const record = store.containers.get(containerId);
       if (!record) throw new Error(`runtime-process: start container ${containerId}: no such container`);
       if (record.startedAt !== undefined) return;
@@ -245,7 +261,7 @@ export class ProcessRuntime implements RuntimeAdapter {
       await writeFile(join(dir, 'argv'), nulList(argv), { mode: 0o600 });
       await writeFile(join(dir, 'env'), nulList(launchEnv(containerEnv(record.config, pod.config), tools, join(dir, 'ready'))), { mode: 0o600 });
       await writeFile(join(dir, 'cgroups'), nulList(record.cgroups.map((d) => join(d, 'cgroup.procs'))), { mode: 0o600 });
-      const started = await startShim(tools.perl, shim, dir, record.logFile);
+      const started = await startShim(launcher, tools.perl, shim, dir, record.logFile);
       const [shimRef, mainRef] = await Promise.all([processRef(started.shimPid), processRef(started.pid)]);
       await store.putContainer({ ...record, shim: shimRef, main: mainRef, startedAt: started.startedAt });
       // Return once the command runs in its namespaces (exec may follow at once), or ended.
@@ -285,7 +301,7 @@ export class ProcessRuntime implements RuntimeAdapter {
 
   removeContainer(containerId: string): Promise<void> {
     return this.lock.run(`container:${containerId}`, async () => {
-      const { store, cgroups } = await this.host();
+      const { store, cgroups, mountPoints } = await this.host();
       const record = store.containers.get(containerId);
       if (!record) return;
       await this.stopLocked(containerId, 0);
@@ -293,7 +309,7 @@ export class ProcessRuntime implements RuntimeAdapter {
       await pollUntil(async () => !(await isAlive(record.shim)), 2_000);
       await cgroups.killAll(record.cgroups);
       await cgroups.remove(record.cgroups);
-      await releaseMountPoints(record.mountPoints, this.mountPointsInUse(store, containerId));
+      await mountPoints.release(containerId, record.mountPoints);
       await store.dropContainer(containerId);
     });
   }
@@ -319,6 +335,9 @@ export class ProcessRuntime implements RuntimeAdapter {
   /** Picks up an exit the shim recorded, or notices that nobody is left to record one. */
   private async refresh(store: StateStore, record: ContainerRecord): Promise<ContainerRecord> {
     if (record.startedAt === undefined || record.exit) return record;
+    // Its main process alive (procfs, read in memory): no exit to look for. The relist asks
+    // every second for every container, and a file read each costs four trips to the thread pool.
+    if (await isAlive(record.main)) return record;
     const dir = store.containerDir(record.id);
     let exit: ContainerRecord['exit'] = await readExit(dir);
     if (!exit) {
@@ -329,6 +348,9 @@ export class ProcessRuntime implements RuntimeAdapter {
     const updated = { ...record, exit };
     // Only the cache: the exit file is the durable record.
     if (store.containers.get(record.id) === record) store.containers.set(record.id, updated);
+    // Its mount namespace ended with it: what it needed on the host may go (a restart is a new container).
+    const { mountPoints } = await this.host();
+    await mountPoints.release(record.id, record.mountPoints);
     return updated;
   }
 
@@ -365,7 +387,8 @@ export class ProcessRuntime implements RuntimeAdapter {
   }
 
   async close(): Promise<void> {
-    // No connections: containers and holders run on without us.
+    // Containers and holders run on without us; only the launcher goes.
+    if (this.started) (await this.started.catch(() => undefined))?.launcher.close();
   }
 
   private resolvConfOf(store: StateStore, sandboxId: string): string {
@@ -376,9 +399,6 @@ export class ProcessRuntime implements RuntimeAdapter {
     return [...store.containers.values()].filter((c) => c.sandboxId === sandboxId);
   }
 
-  private mountPointsInUse(store: StateStore, except: string): Set<string> {
-    return new Set([...store.containers.values()].filter((c) => c.id !== except).flatMap((c) => c.mountPoints));
-  }
 }
 
 function labelsMatch(labels: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>> | undefined): boolean {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { isAlive, type ProcessRef } from './procs.js';
 
 /**
  * Writes `path` so that a reader (or an agent killed mid-write) sees the old content or the
@@ -63,4 +64,17 @@ export function waitForFile(dir: string, names: readonly string[], timeoutMs: nu
     const timer = setTimeout(() => finish(false), timeoutMs);
     check();
   });
+}
+
+/**
+ * Waits for `name` to appear in `dir` while `process` lives: `found`, `ended` (the process is
+ * gone and the file is not there) or `timeout`.
+ */
+export async function waitForFileOrEnd(dir: string, name: string, process: ProcessRef, timeoutMs: number): Promise<'found' | 'ended' | 'timeout'> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await waitForFile(dir, [name], Math.min(250, Math.max(1, deadline - Date.now())))) return 'found';
+    if (!(await isAlive(process))) return (await access(join(dir, name)).then(() => true, () => false)) ? 'found' : 'ended';
+    if (Date.now() >= deadline) return 'timeout';
+  }
 }

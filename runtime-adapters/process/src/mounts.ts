@@ -1,5 +1,4 @@
-import { lstat, mkdir, readlink, rmdir, stat, symlink, unlink, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute } from 'node:path';
+import { isAbsolute } from 'node:path';
 import type { ContainerConfig } from '@corral/core/kernel';
 
 type Mount = ContainerConfig['mounts'][number];
@@ -9,10 +8,10 @@ type Mount = ContainerConfig['mounts'][number];
  * - as root, it runs in a mount namespace of its own (propagation `slave`, so unmounts on the
  *   host reach it) in which each mount's hostPath is bind-mounted on its containerPath. A
  *   containerPath missing on the host is created there as an empty mount point (a directory,
- *   or an empty file for a file hostPath) and removed when no container uses it any more;
- *   the bind itself is seen only inside the container.
- * - without root, a free containerPath becomes a symlink to the hostPath (removed with the
- *   container); a path that exists as anything else is refused.
+ *   or an empty file for a file hostPath); the bind itself is seen only inside the container.
+ * - without root, a free containerPath becomes a symlink to the hostPath; a path that exists
+ *   as anything else is refused.
+ * What the adapter creates goes once no container that may still run needs it (MountPoints).
  * containerPath must be absolute.
  */
 export const MOUNT_SCRIPT = [
@@ -39,47 +38,4 @@ export function checkMounts(mounts: readonly Mount[], where: string): void {
 /** The MOUNT_SCRIPT arguments after the working directory: count, then (source, target, ro|rw). */
 export function mountArgs(mounts: readonly Mount[]): string[] {
   return [String(mounts.length), ...mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readonly ? 'ro' : 'rw'])];
-}
-
-/** Creates the missing mount points; returns the ones it created (to release later). */
-export async function prepareMountPoints(mounts: readonly Mount[]): Promise<string[]> {
-  const created: string[] = [];
-  for (const m of mounts) {
-    const source = await stat(m.hostPath).catch(() => undefined);
-    if (!source) throw new Error(`runtime-process: mount source ${m.hostPath} does not exist`);
-    if (await lstat(m.containerPath).then(() => true, () => false)) continue;
-    await mkdir(dirname(m.containerPath), { recursive: true });
-    if (source.isDirectory()) await mkdir(m.containerPath);
-    else await writeFile(m.containerPath, '', { flag: 'wx' });
-    created.push(m.containerPath);
-  }
-  return created;
-}
-
-/** Without a mount namespace: symlinks at the container paths. */
-export async function prepareSymlinks(mounts: readonly Mount[]): Promise<string[]> {
-  const created: string[] = [];
-  for (const m of mounts) {
-    const existing = await readlink(m.containerPath).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? undefined : ''));
-    if (existing === m.hostPath) continue;
-    if (existing !== undefined) {
-      throw new Error(`runtime-process: cannot offer ${m.hostPath} at ${m.containerPath} without root: the path exists; use a free path`);
-    }
-    await mkdir(dirname(m.containerPath), { recursive: true });
-    await symlink(m.hostPath, m.containerPath);
-    created.push(m.containerPath);
-  }
-  return created;
-}
-
-/** Removes mount points and symlinks this adapter made that no remaining container uses. */
-export async function releaseMountPoints(created: readonly string[], stillUsed: ReadonlySet<string>): Promise<void> {
-  for (const path of created) {
-    if (stillUsed.has(path)) continue;
-    const info = await lstat(path).catch(() => undefined);
-    if (!info) continue;
-    // Never delete content: only an empty directory, an empty file or our symlink.
-    if (info.isDirectory()) await rmdir(path).catch(() => undefined);
-    else if (info.isSymbolicLink() || (info.isFile() && info.size === 0)) await unlink(path).catch(() => undefined);
-  }
 }

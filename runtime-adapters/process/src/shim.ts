@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from './files.js';
+import { waitForFileOrEnd, writeFileAtomic } from './files.js';
+import type { Launcher } from './launcher.js';
+import { processRef } from './procs.js';
 
 /**
  * The container shim: a small Perl program (perl is on every Debian system) that outlives the
@@ -13,8 +14,8 @@ import { writeFileAtomic } from './files.js';
  * aimed at the container's group cannot lose the exit status.
  *
  * Inputs, NUL-separated files in the container directory: `argv` (what to exec), `env`
- * (NAME=value), `cgroups` (cgroup.procs files the child joins before exec). The shim prints
- * `<child pid> <start ms>` on stdout once the child exists, then lets go of stdout.
+ * (NAME=value), `cgroups` (cgroup.procs files the child joins before exec). Once the child
+ * exists the shim writes `<child pid> <start ms>` to `<dir>/started` (atomically).
  */
 const SHIM_SOURCE = String.raw`use strict;
 my ($dir, $log, $clock_nr) = @ARGV;
@@ -56,7 +57,11 @@ if ($pid == 0) {
 }
 setpgrp($pid, $pid);
 close $out_w; close $err_w;
-print STDOUT "$pid " . now_ms() . "\n";
+{
+  my $sh;
+  my $ok = open($sh, '>', "$dir/started.tmp") && print($sh "$pid " . now_ms() . "\n") && close($sh) && rename("$dir/started.tmp", "$dir/started");
+  unless ($ok) { kill 'KILL', -$pid; die "corral shim: cannot write $dir/started: $!\n"; }
+}
 open(STDOUT, '>', '/dev/null'); open(STDERR, '>', '/dev/null'); open(STDIN, '<', '/dev/null');
 my %open = (stdout => $out_r, stderr => $err_r);
 my %buf = (stdout => '', stderr => '');
@@ -121,31 +126,24 @@ export interface ShimStarted {
   readonly startedAt: number;
 }
 
-/** Starts the shim detached (own session) and waits for it to report the container's pid. */
-export function startShim(perl: string, shim: string, containerDir: string, logFile: string): Promise<ShimStarted> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(perl, [shim, containerDir, logFile, String(CLOCK_GETTIME[process.arch] ?? 0)], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new Error(`runtime-process: cannot start the container shim (${perl} ${shim}): ${e.message}`)));
-    // The shim closes its stdout and stderr right after the child exists; EOF on both means
-    // it reported (or died trying).
-    let open = 2;
-    const done = () => {
-      if (--open > 0) return;
-      child.unref();
-      const match = /^(\d+) (\d+)\n/.exec(out);
-      if (!match || !child.pid) {
-        reject(new Error(`runtime-process: the container shim for ${containerDir} failed: ${err.trim() || 'no output'}`));
-        return;
-      }
-      resolve({ shimPid: child.pid, pid: Number(match[1]), startedAt: Number(match[2]) });
-    };
-    child.stdout.on('close', done);
-    child.stderr.on('close', done);
-  });
+const STARTED_TIMEOUT_MS = 10_000;
+
+/** Starts the shim detached (through the launcher) and waits for it to report the container's pid. */
+export async function startShim(launcher: Launcher, perl: string, shim: string, containerDir: string, logFile: string): Promise<ShimStarted> {
+  const errors = join(containerDir, 'shim.err');
+  let shimPid: number;
+  try {
+    shimPid = await launcher.launch({ argv: [perl, shim, containerDir, logFile, String(CLOCK_GETTIME[process.arch] ?? 0)], env: {}, stdout: '/dev/null', stderr: errors });
+  } catch (err) {
+    throw new Error(`runtime-process: cannot start the container shim (${perl} ${shim}): ${(err as Error).message}`);
+  }
+  const outcome = await waitForFileOrEnd(containerDir, 'started', await processRef(shimPid), STARTED_TIMEOUT_MS);
+  const match = outcome === 'found' ? /^(\d+) (\d+)\n/.exec(await readFile(join(containerDir, 'started'), 'utf8').catch(() => '')) : null;
+  if (!match) {
+    const why = outcome === 'timeout' ? `no report within ${STARTED_TIMEOUT_MS / 1000} s` : (await readFile(errors, 'utf8').catch(() => '')).trim() || 'no output';
+    throw new Error(`runtime-process: the container shim for ${containerDir} failed: ${why}`);
+  }
+  return { shimPid, pid: Number(match[1]), startedAt: Number(match[2]) };
 }
 
 export interface ExitRecord {

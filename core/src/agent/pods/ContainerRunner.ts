@@ -55,8 +55,10 @@ export class ContainerRunner {
   async start(req: StartRequest): Promise<{ id?: string; retryAfterMs?: number }> {
     const { pod, container } = req;
     const path = fieldPath(pod, container.name);
+    const mark = (step: string): void => this.ctx.trace.mark(pod.metadata.uid!, `${pod.metadata.namespace}/${pod.metadata.name}`, `${step}:${container.name}`);
     const pulled = await this.ensureImage(req, path);
     if (pulled !== true) return { retryAfterMs: pulled };
+    mark('imageReady');
     let config;
     try {
       const env = await containerEnv(container, {
@@ -85,6 +87,7 @@ export class ContainerRunner {
       this.ctx.events.emit(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, path);
       return { retryAfterMs: 2_000 };
     }
+    mark('containerCreated');
     this.ctx.events.emit(pod, 'Normal', 'Created', `Created container ${container.name}`, path);
     try {
       await this.ctx.runtime.startContainer(id);
@@ -93,6 +96,7 @@ export class ContainerRunner {
       this.ctx.events.emit(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`, path);
       return { id, retryAfterMs: 2_000 };
     }
+    mark('containerStarted');
     req.waiting.delete(container.name);
     this.ctx.events.emit(pod, 'Normal', 'Started', `Started container ${container.name}`, path);
     const started = { ...lifecycle, containerId: id };

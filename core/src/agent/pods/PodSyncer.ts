@@ -63,6 +63,7 @@ export class PodSyncer {
       return {};
     }
     let state = await podRuntimeState(this.ctx.runtime, uid);
+    this.mark(pod, 'stateRead');
     if (isTerminal(pod.status?.phase)) {
       await this.stopPod(pod, state, MIN_GRACE_SECONDS);
       return {};
@@ -242,7 +243,7 @@ export class PodSyncer {
     const uid = pod.metadata.uid!;
     const hostNetwork = pod.spec.hostNetwork === true || !this.ctx.podNetwork;
     const attachment = { uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name! };
-    const network = hostNetwork ? undefined : await this.ctx.podNetwork!.setup(attachment);
+    const network = hostNetwork || this.ctx.runtime.providesPodNetwork ? undefined : await this.ctx.podNetwork!.setup(attachment);
     const config = sandboxConfig(pod, {
       logDirectory: join(podDir(this.ctx.rootDir, uid), 'logs'),
       attempt: state.sandboxes.length,
@@ -252,7 +253,9 @@ export class PodSyncer {
       dns: await this.dnsOf(pod),
     });
     if (state.sandboxes.length > 0) this.ctx.events.emit(pod, 'Normal', 'SandboxChanged', 'Pod sandbox changed, it will be killed and re-created.');
+    this.mark(pod, 'sandboxConfigured');
     const id = await this.ctx.runtime.runPodSandbox(config);
+    this.mark(pod, 'sandboxRun');
     this.sandboxes.set(id, config);
     const status = await this.ctx.runtime.podSandboxStatus(id);
     if (!status) throw new Error(`the runtime lost sandbox ${id} of pod ${pod.metadata.namespace}/${pod.metadata.name} right after creating it`);
@@ -264,7 +267,7 @@ export class PodSyncer {
     const known = this.sandboxes.get(sandbox.id);
     if (known) return known;
     const uid = pod.metadata.uid!;
-    const network = hostNetwork ? undefined : await this.ctx.podNetwork!.setup({ uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name! });
+    const network = hostNetwork || this.ctx.runtime.providesPodNetwork ? undefined : await this.ctx.podNetwork!.setup({ uid, namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name! });
     const config = sandboxConfig(pod, {
       logDirectory: join(podDir(this.ctx.rootDir, uid), 'logs'),
       attempt: Number(sandbox.labels[SANDBOX_ATTEMPT] ?? 0),
@@ -302,7 +305,11 @@ export class PodSyncer {
       startTime,
     });
     if (isTerminal(status.phase)) await this.stopPod(pod, state, MIN_GRACE_SECONDS);
-    await this.status.write(pod, status);
+    this.mark(pod, 'statusComputed');
+    if (await this.status.write(pod, status)) {
+      this.mark(pod, `status:${status.phase}`);
+      if (status.phase !== 'Pending') this.ctx.trace.finished(uid);
+    }
     return {};
   }
 
@@ -337,7 +344,8 @@ export class PodSyncer {
 
   private async releaseNetwork(pod: Pod | undefined, state: PodRuntimeState): Promise<void> {
     const sandbox = state.sandboxes[0];
-    if (!this.ctx.podNetwork || !sandbox || pod?.spec.hostNetwork === true) return;
+    // A runtime that brings the pod's network takes it away with the sandbox.
+    if (!this.ctx.podNetwork || this.ctx.runtime.providesPodNetwork || !sandbox || pod?.spec.hostNetwork === true) return;
     await this.ctx.podNetwork.teardown({ uid: sandbox.uid, namespace: sandbox.labels[POD_NAMESPACE] ?? sandbox.namespace, name: sandbox.labels[POD_NAME] ?? sandbox.name });
   }
 
@@ -387,6 +395,10 @@ export class PodSyncer {
     this.admitted.delete(uid);
     this.lastSeen.delete(uid);
     this.startTimes.delete(uid);
+  }
+
+  private mark(pod: Pod, step: string): void {
+    this.ctx.trace.mark(pod.metadata.uid!, `${pod.metadata.namespace}/${pod.metadata.name}`, step);
   }
 
   private waitingOf(uid: string): Map<string, Waiting> {

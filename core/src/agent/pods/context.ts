@@ -5,6 +5,7 @@ import type { RuntimeAdapter } from '../../kernel/contracts/runtime.js';
 import type { AgentEvents } from '../events.js';
 import type { ClusterDns } from './dns.js';
 import type { ProbeManager } from '../probes/ProbeManager.js';
+import type { StartupTrace } from './startupTrace.js';
 import type { AgentHooks, AgentLogger, AgentTiming } from '../types.js';
 
 /** What the pod sync loop works with: one per agent. */
@@ -15,6 +16,8 @@ export interface PodContext {
   readonly hooks?: AgentHooks;
   readonly probes: ProbeManager;
   readonly events: AgentEvents;
+  /** Start-up milestones (recorded only when asked for). */
+  readonly trace: StartupTrace;
   readonly logger: AgentLogger;
   readonly rootDir: string;
   readonly nodeName: string;

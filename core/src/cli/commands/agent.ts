@@ -121,7 +121,7 @@ async function startAgent(ctx: CliContext, argv: ArgumentsCamelCase<AgentArgs>) 
       env: ctx.env,
       server: argv.server,
       context: argv.context,
-      timeoutMs: DEFAULT_TIMING.requestTimeoutMs,
+      timeoutMs: corral.config.agent.timing?.requestTimeoutMs ?? DEFAULT_TIMING.requestTimeoutMs,
       userAgent: 'corral-agent',
     });
   } catch (err) {

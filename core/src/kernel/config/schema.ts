@@ -1,4 +1,5 @@
 import Joi from 'joi';
+import { DEFAULT_TIMING, type AgentTiming } from '../../agent/types.js';
 import type { EmbeddedStoreConfig, EtcdStoreConfig, StoreConfig } from '../../store/index.js';
 import { EXTENSION_POINTS, type ExtensionPoint } from '../scheduler/types.js';
 
@@ -49,6 +50,8 @@ export interface AgentSettings {
   clusterDNS?: string[];
   /** The cluster's DNS domain, for pods' search path; cluster.local when unset. */
   clusterDomain?: string;
+  /** The agent's periods (docs/agent.md); each one unset keeps its default. */
+  timing?: Partial<AgentTiming>;
 }
 
 export interface ServerSettings {
@@ -93,6 +96,39 @@ const etcdStore: Record<keyof EtcdStoreConfig, Joi.Schema> = {
   tls: Joi.object({ caFile: Joi.string().required(), certFile: Joi.string(), keyFile: Joi.string() }),
 };
 
+// Keyed by AgentTiming, so a period added to the agent is configurable (or this fails to compile).
+const ms = (min: number) => Joi.number().integer().min(min).max(24 * 3600 * 1000);
+const agentTimingKeys: Record<keyof AgentTiming, Joi.Schema> = {
+  leaseRenewMs: ms(100),
+  leaseDurationSeconds: Joi.number().integer().min(1).max(3600),
+  nodeStatusMs: ms(100),
+  relistMs: ms(10),
+  resyncMs: ms(100),
+  syncRetryInitialMs: ms(1),
+  syncRetryMaxMs: ms(1),
+  backoffInitialMs: ms(1),
+  backoffMaxMs: ms(1),
+  backoffResetMs: ms(1),
+  requestTimeoutMs: ms(100),
+};
+
+/** The periods that only make sense together, checked with the defaults filled in. */
+function agentTimingConflict(timing: Partial<AgentTiming>): string | undefined {
+  const t = { ...DEFAULT_TIMING, ...timing };
+  if (t.leaseRenewMs >= t.leaseDurationSeconds * 1000) {
+    return `leaseRenewMs (${t.leaseRenewMs}) must be shorter than the lease, leaseDurationSeconds (${t.leaseDurationSeconds} s): the node would turn NotReady between renewals`;
+  }
+  if (t.syncRetryMaxMs < t.syncRetryInitialMs) return `syncRetryMaxMs (${t.syncRetryMaxMs}) must not be below syncRetryInitialMs (${t.syncRetryInitialMs})`;
+  if (t.backoffMaxMs < t.backoffInitialMs) return `backoffMaxMs (${t.backoffMaxMs}) must not be below backoffInitialMs (${t.backoffInitialMs})`;
+  return undefined;
+}
+
+const agentTiming = Joi.object(agentTimingKeys)
+  .custom((value: Partial<AgentTiming>, helpers) => {
+    const conflict = agentTimingConflict(value);
+    return conflict ? helpers.message({ custom: conflict }) : value;
+  });
+
 const adapterName = Joi.string().pattern(/^[a-z0-9][a-z0-9-]*$/).messages({
   'string.pattern.base': 'must be a lower-case name (letters, digits, dashes), e.g. "docker"',
 });
@@ -132,6 +168,7 @@ export const configFileSchema: Joi.ObjectSchema<CorralConfigFile> = Joi.object({
     // One IP or a list, as kubelet's clusterDNS.
     clusterDNS: Joi.array().items(Joi.string().ip({ cidr: 'forbidden' })).min(1).max(3).single(),
     clusterDomain: Joi.string().hostname(),
+    timing: agentTiming,
   }),
   server: Joi.object({
     listen: Joi.string()

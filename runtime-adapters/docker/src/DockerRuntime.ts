@@ -18,6 +18,7 @@ import type {
 import { dockerFor, explain, failure, isNotFound, statusOf } from './connection.js';
 import { startExec } from './exec.js';
 import { FrameReader } from './frames.js';
+import { FreshLists } from './freshLists.js';
 import { ImagePresence } from './imageCache.js';
 import { inspectImage, pull } from './images.js';
 import { InspectCache } from './inspectCache.js';
@@ -95,13 +96,19 @@ export class DockerRuntime implements RuntimeAdapter {
     return info;
   }
 
+  private readonly lists = new FreshLists<Docker.ContainerInfo[]>();
+
   private async listOwned(kind: OwnedKind, labels: Readonly<Record<string, string>> | undefined, id: string | undefined, extraLabels: string[] = []): Promise<Docker.ContainerInspectInfo[]> {
-    const filters: Record<string, string[]> = { label: [...labelFilters(kind, labels), ...extraLabels] };
+    // Sandboxes and containers with the same labels come from one list (a pod's sync asks for
+    // both at once); the daemon filters by label, cheaper than describing every container.
+    const filters: Record<string, string[]> = { label: [...labelFilters(undefined, labels), ...extraLabels].sort() };
     if (id) filters.id = [id];
-    const found = await (await this.docker()).listContainers({ all: true, filters });
+    const docker = await this.docker();
+    const listed = await this.lists.get(JSON.stringify(filters), () => docker.listContainers({ all: true, filters }));
+    const found = listed.filter((c) => c.Labels?.[LABEL.kind] === kind);
     // Only containers whose state changed since their last inspect are inspected again.
     const infos = await Promise.all(found.map((c) => this.inspected.get(c.Id, c.State) ?? this.inspectOwned(c.Id, kind)));
-    if (!labels && !id && extraLabels.length === 0) this.inspected.retainOnly(new Set(found.map((c) => c.Id)), (i) => i.Config.Labels?.[LABEL.kind] ?? '', kind);
+    if (!labels && !id && extraLabels.length === 0) this.inspected.retainOnly(new Set(listed.map((c) => c.Id)));
     return infos.filter((i): i is Docker.ContainerInspectInfo => i !== undefined);
   }
 
@@ -152,8 +159,9 @@ export class DockerRuntime implements RuntimeAdapter {
   private async awaitNetns(id: string, netnsPath: string): Promise<void> {
     const want = await stat(netnsPath);
     const deadline = Date.now() + (this.options.netnsJoinTimeoutMs ?? 10_000);
-    for (;;) {
-      const info = await (await this.docker()).getContainer(id).inspect();
+    const container = (await this.docker()).getContainer(id);
+    let info = await container.inspect();
+    for (let polls = 1; ; polls++) {
       if (!info.State.Running) {
         throw new Error(
           `the pause container (image ${this.pause.image}) exited (code ${info.State.ExitCode}) instead of entering ${netnsPath}` +
@@ -163,7 +171,10 @@ export class DockerRuntime implements RuntimeAdapter {
       const now = await stat(`/proc/${info.State.Pid}/ns/net`).catch(() => undefined);
       if (now && now.ino === want.ino && now.dev === want.dev) return;
       if (Date.now() > deadline) throw new Error(`the pause container did not enter the network namespace ${netnsPath} in time`);
-      await sleep(20);
+      await sleep(10);
+      // The pid stays the pause process's while it runs: the daemon is asked again only now and
+      // then, or when the process is gone, to learn whether the container exited.
+      if (!now || polls % 20 === 0) info = await container.inspect();
     }
   }
 
@@ -246,7 +257,10 @@ export class DockerRuntime implements RuntimeAdapter {
   async createContainer(sandboxId: string, config: ContainerConfig, sandbox: PodSandboxConfig): Promise<string> {
     const what = `create container "${config.name}" in pod ${sandbox.namespace}/${sandbox.name}`;
     return this.call(what, async () => {
-      const pause = await this.inspectOwned(sandboxId, 'sandbox');
+      // The pod's sync listed its sandbox running a moment ago; should it have died since,
+      // starting the container fails and the agent makes a new sandbox.
+      const listed = this.inspected.get(sandboxId, 'running');
+      const pause = listed?.Config.Labels?.[LABEL.kind] === 'sandbox' ? listed : await this.inspectOwned(sandboxId, 'sandbox');
       if (!pause) throw new Error(`its sandbox ${sandboxId} does not exist`);
       if (!pause.State.Running) throw new Error(`its sandbox ${sandboxId} is not running`);
       await this.ensureImage(config.image);
@@ -276,6 +290,8 @@ export class DockerRuntime implements RuntimeAdapter {
   /** Points the agent's log path at Docker's json-file log, as dockershim did. */
   private async linkLog(containerId: string): Promise<void> {
     const info = await (await this.docker()).getContainer(containerId).inspect();
+    // The agent's next look at the pod finds the container in this state: no inspect then.
+    if (info.Config.Labels?.[LABEL.managed] === 'true') this.inspected.put(info);
     const link = info.Config.Labels?.[LABEL.logLink];
     if (!link || !info.LogPath) return;
     await mkdir(dirname(link), { recursive: true });

@@ -24,7 +24,7 @@ export class InspectCache {
   }
 
   /** Forgets containers a complete list no longer shows. */
-  retainOnly(ids: ReadonlySet<string>, kindOf: (info: ContainerInspectInfo) => string, kind: string): void {
-    for (const [id, info] of this.byId) if (kindOf(info) === kind && !ids.has(id)) this.byId.delete(id);
+  retainOnly(ids: ReadonlySet<string>): void {
+    for (const id of this.byId.keys()) if (!ids.has(id)) this.byId.delete(id);
   }
 }

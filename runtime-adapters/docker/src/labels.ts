@@ -43,9 +43,9 @@ export function userLabels(labels: Readonly<Record<string, string>> | null | und
   return out;
 }
 
-/** Docker `label` filters: Corral-owned objects of `kind`, plus the caller's label selector. */
-export function labelFilters(kind: OwnedKind, extra: Readonly<Record<string, string>> = {}): string[] {
-  const filters = [`${LABEL.managed}=true`, `${LABEL.kind}=${kind}`];
+/** Docker `label` filters: Corral-owned objects (of `kind`, or of both), plus the caller's label selector. */
+export function labelFilters(kind: OwnedKind | undefined, extra: Readonly<Record<string, string>> = {}): string[] {
+  const filters = [`${LABEL.managed}=true`, ...(kind ? [`${LABEL.kind}=${kind}`] : [])];
   for (const [key, value] of Object.entries(extra)) filters.push(`${key}=${value}`);
   return filters;
 }

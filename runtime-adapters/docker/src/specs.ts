@@ -31,6 +31,8 @@ function hostnameOf(config: PodSandboxConfig): string {
  * one (NetworkMode none) for a pod network adapter to fill; with `netnsPath` it enters that
  * namespace before pausing, because Docker cannot start a container in a namespace given by
  * path: `nsenter` (the node's static busybox mounted in, or the image's own) with CAP_SYS_ADMIN.
+ * The pod's containers join the pause process's namespace (`container:<id>`), so they land in
+ * the one handed in.
  */
 export function sandboxCreateOptions(config: PodSandboxConfig, pause: PauseSettings, pauseEntrypoint: readonly string[]): ContainerCreateOptions {
   const joinNetns = config.netnsPath !== undefined && !config.hostNetwork;
@@ -55,7 +57,9 @@ export function sandboxCreateOptions(config: PodSandboxConfig, pause: PauseSetti
     Hostname: config.hostNetwork ? undefined : hostnameOf(config),
     Labels: labels,
     HostConfig: {
-      NetworkMode: config.hostNetwork ? 'host' : 'none',
+      // Joining a namespace, the pause container starts in the node's and nsenter moves it:
+      // with 'none', Docker would make (and later destroy) a namespace per pod that is never used.
+      NetworkMode: config.hostNetwork || joinNetns ? 'host' : 'none',
       IpcMode: 'shareable',
       RestartPolicy: { Name: 'no' },
       LogConfig: { Type: 'json-file', Config: {} },

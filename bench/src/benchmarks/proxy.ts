@@ -1,11 +1,16 @@
-// `npm run bench -- proxy [--seconds S] [--rounds R] [--concurrency C] [--no-pin]`: HTTP requests per second and
+// `npm run bench -- proxy [--seconds S] [--rounds R] [--concurrency C] [--no-pin] [--one-source]`: HTTP requests per second and
 // p99 latency to a Service with two pods (small HTTP servers, each a process of its own; as root each
 // in a network namespace behind a bridge), from C concurrent clients (a generator process of its
 // own): direct to the pods (the baseline, in the same run), through the userspace proxy (in this
 // process) and, as root, through iptables DNAT. Two client shapes: keep-alive connections and a
 // new connection per request (the seed measured the old userspace kube-proxy at 288 req/s against
 // 6,253 direct). After a warm-up of every path, direct runs bracket each proxied run (see
-// ../proxy/schedule.ts).
+// ../proxy/schedule.ts). As root each path's clients come from an address of their own: with a
+// new connection per request the pods keep each connection in TIME_WAIT for a minute and
+// conntrack keeps it for two, and from one shared address a DNATed connection whose reply
+// tuple is still held by an earlier direct connection (or the other way round) has its source
+// port rewritten and may meet a pod's TIME_WAIT: each run would pay for the runs before it,
+// whatever its path. --one-source measures the old way.
 // Placement: the generator has a core of its own, as a client on another machine would, and the
 // pods and the proxy share the other one, as on a node, where the proxy's CPU time is taken from
 // the pods'. Every path runs with the same placement. --no-pin lets everything share every core
@@ -43,6 +48,9 @@ interface LoadResult {
   errors: number;
   p50: number;
   p99: number;
+  max: number;
+  /** Requests that waited for a retransmitted SYN (over 0.9 s). */
+  stalled: number;
   /** CPU time per request in µs: the generator, the pods, this process (the userspace proxy). */
   cpuPerRequestUs: { generator: number; backends: number; proxyProcess: number };
   /** The machine's CPUs busy during the run (0..1), whoever used them. */
@@ -74,8 +82,14 @@ class Generator {
     return g;
   }
 
-  async run(targets: Target[], seconds: number, concurrency: number, keepAlive: boolean): Promise<{ rps: number; requests: number; errors: number; p50: number; p99: number; cpuMs: number }> {
-    this.proc.stdin!.write(JSON.stringify({ targets, seconds, concurrency, keepAlive }) + '\n');
+  async run(
+    targets: Target[],
+    seconds: number,
+    concurrency: number,
+    keepAlive: boolean,
+    source: string | undefined,
+  ): Promise<{ rps: number; requests: number; errors: number; p50: number; p99: number; max: number; stalled: number; cpuMs: number }> {
+    this.proc.stdin!.write(JSON.stringify({ targets, seconds, concurrency, keepAlive, source }) + '\n');
     return JSON.parse(await this.next());
   }
 
@@ -93,12 +107,18 @@ class Generator {
   }
 }
 
-async function measure(gen: Generator, pods: Pods, targets: Target[], seconds: number, concurrency: number, keepAlive: boolean): Promise<LoadResult> {
+interface Path {
+  targets: Target[];
+  /** The clients' address (see Pods.clientAddresses). */
+  source?: string;
+}
+
+async function measure(gen: Generator, pods: Pods, path: Path, seconds: number, concurrency: number, keepAlive: boolean): Promise<LoadResult> {
   const podCpu = () => pods.pids.reduce((a, pid) => a + processCpuMs(pid), 0);
   const pods0 = podCpu();
   const self0 = process.cpuUsage();
   const machine0 = machineCpu();
-  const line = await gen.run(targets, seconds, concurrency, keepAlive);
+  const line = await gen.run(path.targets, seconds, concurrency, keepAlive, path.source);
   const self = process.cpuUsage(self0);
   const machine1 = machineCpu();
   const pods1 = podCpu();
@@ -109,6 +129,8 @@ async function measure(gen: Generator, pods: Pods, targets: Target[], seconds: n
     errors: line.errors,
     p50: line.p50,
     p99: line.p99,
+    max: line.max,
+    stalled: line.stalled,
     cpuPerRequestUs: { generator: perRequest(line.cpuMs), backends: perRequest(pods1 - pods0), proxyProcess: perRequest((self.user + self.system) / 1000) },
     machineBusy: round(busyBetween(machine0, machine1), 3),
   };
@@ -137,6 +159,8 @@ function mean(xs: LoadResult[]): LoadResult {
     errors: xs.reduce((a, x) => a + x.errors, 0),
     p50: avg(xs.map((x) => x.p50), 3),
     p99: round(Math.max(...xs.map((x) => x.p99)), 3),
+    max: round(Math.max(...xs.map((x) => x.max)), 3),
+    stalled: xs.reduce((a, x) => a + x.stalled, 0),
     cpuPerRequestUs: {
       generator: avg(xs.map((x) => x.cpuPerRequestUs.generator), 1),
       backends: avg(xs.map((x) => x.cpuPerRequestUs.backends), 1),
@@ -153,6 +177,8 @@ export async function run(args: string[]): Promise<BenchResult> {
   const rounds = option(args, 'rounds', 8);
   const root = process.getuid?.() === 0;
   const pinned = !args.includes('--no-pin') && cpus().length >= 2;
+  // --one-source: every path's clients use the route's address, the method before each path had one of its own.
+  const ownSources = !args.includes('--one-source');
   if (pinned) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
   const pods = await startPods({ root, ...(pinned ? { cpu: 1 } : {}) });
   const results: Record<string, unknown> = {
@@ -185,7 +211,11 @@ export async function run(args: string[]): Promise<BenchResult> {
     } else {
       results.iptables = 'skipped: needs root';
     }
-    const all = new Map<string, Target[]>([['direct', pods.endpoints.map((e) => ({ host: e.ip, port: e.port }))], ...paths.map((p) => [p.name, p.targets] as const)]);
+    const names = ['direct', ...paths.map((p) => p.name)];
+    const targetsOf = new Map<string, Target[]>([['direct', pods.endpoints.map((e) => ({ host: e.ip, port: e.port }))], ...paths.map((p) => [p.name, p.targets] as const)]);
+    const sourceOf = (i: number) => (ownSources ? pods.clientAddresses?.[i] : undefined);
+    const all = new Map<string, Path>(names.map((name, i) => [name, { targets: targetsOf.get(name)!, source: sourceOf(i) }]));
+    results.clientAddresses = Object.fromEntries(names.map((name, i) => [name, sourceOf(i) ?? 'the route\'s']));
     const runSeconds = seconds / rounds;
     const order = bracketedSchedule(paths.map((p) => p.name), rounds);
     for (const keepAlive of [true, false]) {
@@ -227,7 +257,7 @@ export async function run(args: string[]): Promise<BenchResult> {
     results.loadAverageAtEnd = round(loadavg()[0]!, 2);
     const how =
       `Pods: ${pods.path === 'bridge' ? 'each in a network namespace of its own behind a bridge, reached the same way by every path' : 'on loopback (not root)'}. ` +
-      `One generator process runs every run; each path is warmed up once per shape; direct runs of ${round(runSeconds, 2)} s bracket every proxied run, whose ratio is its req/s over the mean of the two direct runs beside it (roundRatios, in run order), and ratioToDirect is their median.`;
+      `One generator process runs every run${ownSources && pods.clientAddresses ? ', from an address of its own for each path (clientAddresses)' : ', every path from the same address'}; each path is warmed up once per shape; direct runs of ${round(runSeconds, 2)} s bracket every proxied run, whose ratio is its req/s over the mean of the two direct runs beside it (roundRatios, in run order), and ratioToDirect is their median.`;
     results.limits = pinned
       ? `generator pinned to CPU 0, the pods and the proxy (this process) to CPU 1, both shared with whatever else runs on the machine (load average ${results.loadAverageAtStart} at the start, ${results.loadAverageAtEnd} at the end): ` +
         `the proxy's CPU time is taken from the pods' core; the kernel's work for a packet runs mostly on the sender's core, so the split is not exact. ${how}`

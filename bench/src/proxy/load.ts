@@ -1,8 +1,10 @@
 // A child process for the proxy benchmark: the load generator. It lives for the whole benchmark
-// and takes one run per line on stdin ({ targets, seconds, concurrency, keepAlive }): that many
+// and takes one run per line on stdin ({ targets, seconds, concurrency, keepAlive, source? }): that many
 // clients send GET / to the targets (round robin over new connections) for that long, each on a
 // keep-alive connection or on a new connection per request; it answers each run with one JSON
-// line: requests/s, errors, latency percentiles and the CPU time it used.
+// line: requests/s, errors, latency percentiles, how many requests stalled (over 0.9 s: a SYN
+// answered late or lost costs a one-second retransmission) and the CPU time it used. `source`
+// is the local address its connections come from.
 // One long-lived process rather than one per run: a fresh Node.js would spend the first part of
 // every short run starting and compiling, which is then charged to whichever path ran.
 // The clients are plain sockets writing a ready-made request and reading the reply's length, not
@@ -16,7 +18,11 @@ interface Run {
   seconds: number;
   concurrency: number;
   keepAlive: boolean;
+  source?: string;
 }
+
+/** A request slower than this waited for a retransmitted SYN (the first is resent after 1 s). */
+const STALLED_MS = 900;
 
 const HEADER_END = Buffer.from('\r\n\r\n');
 const CONTENT_LENGTH = /content-length:\s*(\d+)/i;
@@ -45,7 +51,7 @@ async function measure(run: Run): Promise<object> {
       let start = 0;
       const open = () => {
         const target = run.targets[next++ % run.targets.length]!;
-        const s = connect({ host: target.host, port: target.port, noDelay: true });
+        const s = connect({ host: target.host, port: target.port, noDelay: true, ...(run.source ? { localAddress: run.source } : {}) });
         socket = s;
         pending = Buffer.alloc(0);
         const onClose = () => {
@@ -98,6 +104,8 @@ async function measure(run: Run): Promise<object> {
     errors,
     p50: +at(50).toFixed(3),
     p99: +at(99).toFixed(3),
+    max: +(latencies.at(-1) ?? 0).toFixed(3),
+    stalled: latencies.filter((l) => l >= STALLED_MS).length,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     elapsedMs: Math.round(elapsed),
   };

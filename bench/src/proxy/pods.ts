@@ -20,6 +20,11 @@ export interface Pods {
   readonly path: 'bridge' | 'loopback';
   /** A /24 of the benchmark's own routed into the bridge, for ClusterIPs (bridge only). */
   readonly serviceRange?: string;
+  /**
+   * Host addresses on the bridge for clients, one per path of the benchmark (bridge only): each
+   * path's connections leave TIME_WAIT and conntrack state only in a tuple space of their own.
+   */
+  readonly clientAddresses?: string[];
   stop(): Promise<void>;
 }
 
@@ -65,6 +70,8 @@ export async function startPods(options: { root: boolean; cpu?: number }): Promi
     await sh('ip', ['link', 'add', bridge, 'type', 'bridge']);
     cleanups.push(['ip', 'link', 'del', bridge]);
     await sh('ip', ['addr', 'add', `${net}.1/24`, 'dev', bridge]);
+    const clientAddresses = [101, 102, 103, 104].map((n) => `${net}.${n}`);
+    for (const a of clientAddresses) await sh('ip', ['addr', 'add', `${a}/24`, 'dev', bridge]);
     await sh('ip', ['link', 'set', bridge, 'up']);
     // ClusterIPs of the benchmark's own stay on the machine even when no rule matches them.
     await sh('ip', ['route', 'add', `${services}.0/24`, 'dev', bridge]);
@@ -85,7 +92,7 @@ export async function startPods(options: { root: boolean; cpu?: number }): Promi
       servers.push(await backend(['ip', 'netns', 'exec', ns], ['0.0.0.0', String(PORT)], options.cpu));
       endpoints.push({ ip: podIP, port: PORT });
     }
-    return { endpoints, pids: servers.map((s) => s.pid), path: 'bridge', serviceRange: `${services}.0/24`, stop };
+    return { endpoints, pids: servers.map((s) => s.pid), path: 'bridge', serviceRange: `${services}.0/24`, clientAddresses, stop };
   } catch (err) {
     await stop();
     throw err;

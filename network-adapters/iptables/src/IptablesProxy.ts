@@ -1,17 +1,20 @@
-// The iptables data path. Each sync renders the table's rules and writes only the chains that
-// changed, in one iptables-restore; the built-in chains get one jump each into Corral's chains,
+// The iptables data path. Each sync renders the table's rules (only the Services that changed
+// are rendered again) and writes only the chains that changed, in one iptables-restore (a large
+// change in several, see restore.ts); the built-in chains get one jump each into Corral's chains,
 // added once and removed on close. Every so often the whole set is written again, to repair
 // changes made behind its back.
 import type { ProxyDataPath, ServiceTable } from '@corral/core/kernel';
 import { chainsWithPrefix, hasRule, run } from './iptables.js';
-import { restorePlan, type RestorePlan } from './restore.js';
-import { chainNames, renderRules, type Chains, type Table } from './rules.js';
+import { MAX_CHAINS_PER_PART, restorePlan, type RestorePlan } from './restore.js';
+import { chainNames, RenderCache, renderRules, type Chains, type Table } from './rules.js';
 
 export interface IptablesOptions {
   /** Chain name prefix, at most 7 characters; default "CORRAL-". */
   readonly prefix: string;
   /** A full rewrite at least this often; default 15 minutes. */
   readonly fullSyncIntervalMs: number;
+  /** Chains per iptables-restore input in a large change; default MAX_CHAINS_PER_PART. */
+  readonly maxChainsPerPart?: number;
 }
 
 /** Where the built-in chains jump into Corral's, and what a packet must be to take the jump. */
@@ -41,6 +44,7 @@ export class IptablesProxy implements ProxyDataPath {
   readonly name = 'iptables';
   private written?: Record<Table, Chains>;
   private lastFull = 0;
+  private readonly cache = new RenderCache();
   /** What the last sync wrote (for benchmarks and tests). */
   lastPlan?: RestorePlan;
 
@@ -51,13 +55,14 @@ export class IptablesProxy implements ProxyDataPath {
   }
 
   async sync(table: ServiceTable): Promise<void> {
-    const rendered = renderRules(table, { prefix: this.options.prefix });
+    const rendered = renderRules(table, { prefix: this.options.prefix }, this.cache);
     const full = this.written === undefined || Date.now() - this.lastFull > this.options.fullSyncIntervalMs;
     // A full write also deletes leftovers of an earlier process (same prefix).
     const previous = full ? await this.leftovers() : this.written;
-    const plan = restorePlan(rendered, previous, full ? new Set([...rendered.nat.keys(), ...rendered.filter.keys()]) : undefined);
+    const always = full ? new Set([...rendered.nat.keys(), ...rendered.filter.keys()]) : undefined;
+    const plan = restorePlan(rendered, previous, always, this.options.maxChainsPerPart ?? MAX_CHAINS_PER_PART);
     try {
-      if (plan.text) await run('iptables-restore', ['-w', '--noflush'], plan.text);
+      for (const part of plan.parts) await run('iptables-restore', ['-w', '--noflush'], part);
       if (full) await this.ensureJumps();
     } catch (err) {
       this.written = undefined;

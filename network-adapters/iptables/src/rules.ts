@@ -59,12 +59,142 @@ function probability(n: number): string {
   return (1 / n).toFixed(10);
 }
 
-export function renderRules(table: ServiceTable, options: RenderOptions): Rendered {
-  const { prefix } = options;
+/** One Service's share of the rules: lines of the shared chains, and chains of its own. */
+export interface ServiceRules {
+  readonly dispatch: readonly string[];
+  readonly nodePorts: readonly string[];
+  readonly reject: readonly string[];
+  readonly chains: readonly (readonly [string, string[]])[];
+}
+
+/**
+ * Remembers each Service's rules between syncs, so a sync renders only the Services that
+ * changed (hashing chain names is most of the work at 10,000 Services), and the last result:
+ * when the same Services come in the same order, the result is the last one with the changed
+ * Services' chains swapped, and the shared chains rebuilt only if their lines changed.
+ * Unchanged chains come back as the same arrays, which restorePlan compares in O(1).
+ */
+export class RenderCache {
+  private entries = new Map<string, { entry: ServiceEntry; rules: ServiceRules }>();
+  private last?: { prefix: string; ids: string[]; rendered: Rendered };
+
+  render(table: ServiceTable, prefix: string): Rendered {
+    const ids = table.services.map((e) => `${e.namespace}/${e.name}`);
+    const changed: { before?: ServiceRules; after: ServiceRules }[] = [];
+    if (this.last && this.last.prefix !== prefix) this.entries.clear();
+    const all = table.services.map((entry, i) => {
+      const hit = this.entries.get(ids[i]!);
+      if (hit && sameData(hit.entry, entry)) return hit.rules;
+      const rules = renderService(entry, prefix);
+      this.entries.set(ids[i]!, { entry, rules });
+      changed.push({ before: hit?.rules, after: rules });
+      return rules;
+    });
+    const last = this.last;
+    let rendered: Rendered;
+    if (last && last.prefix === prefix && sameLines(last.ids, ids)) {
+      rendered = changed.length === 0 ? last.rendered : patch(last.rendered, changed, all, prefix);
+    } else {
+      rendered = assemble(all, prefix);
+      const wanted = new Set(ids);
+      for (const id of this.entries.keys()) if (!wanted.has(id)) this.entries.delete(id);
+    }
+    this.last = { prefix, ids, rendered };
+    return rendered;
+  }
+}
+
+/** Deep equality of plain data (what a ServiceEntry is), without building strings to compare. */
+function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => sameData(x, (b as unknown[])[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => sameData((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+}
+
+export function renderService(entry: ServiceEntry, prefix: string): ServiceRules {
   const names = chainNames(prefix);
+  const dispatch: string[] = [];
+  const nodePorts: string[] = [];
+  const reject: string[] = [];
+  const chains: [string, string[]][] = [];
+  for (const port of entry.ports) {
+    if (port.protocol === 'SCTP') continue;
+    const id = portId(entry, port);
+    const addresses = [entry.clusterIP, ...(entry.externalIPs ?? [])].filter((a): a is string => Boolean(a) && !a!.includes(':'));
+    const ready = port.backends.filter((b) => b.ready);
+    if (ready.length === 0) {
+      for (const a of addresses) reject.push(`-d ${a}/32 -p ${proto(port)} -m ${proto(port)} --dport ${port.port} ${comment(`${id} has no endpoints`)} -j REJECT`);
+      if (port.nodePort) {
+        reject.push(`-m addrtype --dst-type LOCAL -p ${proto(port)} -m ${proto(port)} --dport ${port.nodePort} ${comment(`${id} has no endpoints`)} -j REJECT`);
+      }
+      continue;
+    }
+    const svcChain = `${prefix}SVC-${hash(id)}`;
+    for (const a of addresses) dispatch.push(`-d ${a}/32 -p ${proto(port)} -m ${proto(port)} --dport ${port.port} ${comment(id)} -j ${svcChain}`);
+    if (port.nodePort) {
+      const match = `-p ${proto(port)} -m ${proto(port)} --dport ${port.nodePort} ${comment(id)}`;
+      nodePorts.push(`${match} -j ${names.markMasq}`, `${match} -j ${svcChain}`);
+    }
+
+    const affinity = entry.sessionAffinity === 'ClientIP' ? (entry.sessionAffinityTimeoutSeconds ?? 10_800) : undefined;
+    const svc: string[] = [];
+    const endpoints = ready.map((b) => ({ backend: b, chain: `${prefix}SEP-${hash(`${id}@${b.ip}:${b.port}`)}` }));
+    if (affinity !== undefined) {
+      for (const ep of endpoints) svc.push(`${comment(id)} -m recent --name ${ep.chain} --rcheck --seconds ${affinity} --reap --rsource -j ${ep.chain}`);
+    }
+    endpoints.forEach((ep, i) => {
+      const left = endpoints.length - i;
+      svc.push(left > 1 ? `${comment(id)} -m statistic --mode random --probability ${probability(left)} -j ${ep.chain}` : `${comment(id)} -j ${ep.chain}`);
+    });
+    chains.push([svcChain, svc]);
+    for (const ep of endpoints) {
+      const sep: string[] = [];
+      if (affinity !== undefined) sep.push(`${comment(id)} -m recent --name ${ep.chain} --set --rsource`);
+      sep.push(`-p ${proto(port)} ${comment(id)} -m ${proto(port)} -j DNAT --to-destination ${ep.backend.ip}:${ep.backend.port}`);
+      chains.push([ep.chain, sep]);
+    }
+  }
+  return { dispatch, nodePorts, reject, chains };
+}
+
+/** `cache` (optional) carries each Service's rules over from the last call. */
+export function renderRules(table: ServiceTable, options: RenderOptions, cache?: RenderCache): Rendered {
+  if (cache) return cache.render(table, options.prefix);
+  return assemble(
+    table.services.map((entry) => renderService(entry, options.prefix)),
+    options.prefix,
+  );
+}
+
+/** The lines every Service adds to: the dispatch chains and the rejects. */
+function sharedChains(all: readonly ServiceRules[], prefix: string): { dispatch: string[]; nodePorts: string[]; reject: string[] } {
+  const names = chainNames(prefix);
+  const dispatch: string[] = [];
+  const nodePorts: string[] = [];
+  const reject: string[] = [];
+  for (const rules of all) {
+    for (const r of rules.dispatch) dispatch.push(r);
+    for (const r of rules.nodePorts) nodePorts.push(r);
+    for (const r of rules.reject) reject.push(r);
+  }
+  // NodePorts answer on the node's own addresses only.
+  dispatch.push(`-m addrtype --dst-type LOCAL ${comment('node ports')} -j ${names.nodePorts}`);
+  return { dispatch, nodePorts, reject };
+}
+
+function assemble(all: readonly ServiceRules[], prefix: string): Rendered {
+  const names = chainNames(prefix);
+  const { dispatch, nodePorts, reject } = sharedChains(all, prefix);
   const nat: Chains = new Map([
-    [names.services, []],
-    [names.nodePorts, []],
+    [names.services, dispatch],
+    [names.nodePorts, nodePorts],
     [names.markMasq, [`-j MARK --or-mark ${MASQ_MARK}`]],
     [
       names.postrouting,
@@ -77,7 +207,7 @@ export function renderRules(table: ServiceTable, options: RenderOptions): Render
     ],
   ]);
   const filter: Chains = new Map([
-    [names.reject, []],
+    [names.reject, reject],
     // A node whose firewall drops forwarded packets by default (Docker's) still forwards what
     // a NodePort sends to an endpoint on another node, and the replies of what it let through.
     [
@@ -88,50 +218,23 @@ export function renderRules(table: ServiceTable, options: RenderOptions): Render
       ],
     ],
   ]);
-  const dispatch = nat.get(names.services)!;
-  const nodePorts = nat.get(names.nodePorts)!;
-  const reject = filter.get(names.reject)!;
+  for (const rules of all) for (const [name, chain] of rules.chains) nat.set(name, chain);
+  return { nat, filter };
+}
 
-  for (const entry of table.services) {
-    for (const port of entry.ports) {
-      if (port.protocol === 'SCTP') continue;
-      const id = portId(entry, port);
-      const addresses = [entry.clusterIP, ...(entry.externalIPs ?? [])].filter((a): a is string => Boolean(a) && !a!.includes(':'));
-      const ready = port.backends.filter((b) => b.ready);
-      if (ready.length === 0) {
-        for (const a of addresses) reject.push(`-d ${a}/32 -p ${proto(port)} -m ${proto(port)} --dport ${port.port} ${comment(`${id} has no endpoints`)} -j REJECT`);
-        if (port.nodePort) {
-          reject.push(`-m addrtype --dst-type LOCAL -p ${proto(port)} -m ${proto(port)} --dport ${port.nodePort} ${comment(`${id} has no endpoints`)} -j REJECT`);
-        }
-        continue;
-      }
-      const svcChain = `${prefix}SVC-${hash(id)}`;
-      for (const a of addresses) dispatch.push(`-d ${a}/32 -p ${proto(port)} -m ${proto(port)} --dport ${port.port} ${comment(id)} -j ${svcChain}`);
-      if (port.nodePort) {
-        const match = `-p ${proto(port)} -m ${proto(port)} --dport ${port.nodePort} ${comment(id)}`;
-        nodePorts.push(`${match} -j ${names.markMasq}`, `${match} -j ${svcChain}`);
-      }
-
-      const affinity = entry.sessionAffinity === 'ClientIP' ? (entry.sessionAffinityTimeoutSeconds ?? 10_800) : undefined;
-      const svc: string[] = [];
-      const endpoints = ready.map((b) => ({ backend: b, chain: `${prefix}SEP-${hash(`${id}@${b.ip}:${b.port}`)}` }));
-      if (affinity !== undefined) {
-        for (const ep of endpoints) svc.push(`${comment(id)} -m recent --name ${ep.chain} --rcheck --seconds ${affinity} --reap --rsource -j ${ep.chain}`);
-      }
-      endpoints.forEach((ep, i) => {
-        const left = endpoints.length - i;
-        svc.push(left > 1 ? `${comment(id)} -m statistic --mode random --probability ${probability(left)} -j ${ep.chain}` : `${comment(id)} -j ${ep.chain}`);
-      });
-      nat.set(svcChain, svc);
-      for (const ep of endpoints) {
-        const sep: string[] = [];
-        if (affinity !== undefined) sep.push(`${comment(id)} -m recent --name ${ep.chain} --set --rsource`);
-        sep.push(`-p ${proto(port)} ${comment(id)} -m ${proto(port)} -j DNAT --to-destination ${ep.backend.ip}:${ep.backend.port}`);
-        nat.set(ep.chain, sep);
-      }
-    }
+/** `last` with the changed Services' rules in place of their old ones (new maps; `last` stays as it was). */
+function patch(last: Rendered, changed: readonly { before?: ServiceRules; after: ServiceRules }[], all: readonly ServiceRules[], prefix: string): Rendered {
+  const names = chainNames(prefix);
+  const nat: Chains = new Map(last.nat);
+  const filter: Chains = new Map(last.filter);
+  for (const c of changed) for (const [name] of c.before?.chains ?? []) nat.delete(name);
+  for (const c of changed) for (const [name, chain] of c.after.chains) nat.set(name, chain);
+  const same = (pick: (r: ServiceRules) => readonly string[]) => changed.every((c) => c.before !== undefined && sameLines(pick(c.before), pick(c.after)));
+  if (!same((r) => r.dispatch) || !same((r) => r.nodePorts) || !same((r) => r.reject)) {
+    const shared = sharedChains(all, prefix);
+    nat.set(names.services, shared.dispatch);
+    nat.set(names.nodePorts, shared.nodePorts);
+    filter.set(names.reject, shared.reject);
   }
-  // NodePorts answer on the node's own addresses only.
-  dispatch.push(`-m addrtype --dst-type LOCAL ${comment('node ports')} -j ${names.nodePorts}`);
   return { nat, filter };
 }

@@ -137,3 +137,27 @@ test('the filter jumps take new connections only; an earlier version\'s uncondit
   t.deepEqual(await jumps(), []);
   t.deepEqual(await ourChains(l.prefix), []);
 });
+
+test('a change larger than one restore input goes in parts and still lands whole; chains that went away are deleted', async (t) => {
+  const l = await lab(t);
+  const proxy = new IptablesProxy({ prefix: l.prefix, fullSyncIntervalMs: 60_000, maxChainsPerPart: 4 });
+  t.teardown(() => proxy.close());
+  const services = (n: number, port: number): ServiceTable => ({
+    services: Array.from({ length: n }, (_, i) => ({
+      namespace: 'default',
+      name: `web${i}`,
+      clusterIP: l.serviceIP(20 + i),
+      sessionAffinity: 'None' as const,
+      ports: [{ protocol: 'TCP' as const, port: 80, backends: [{ ip: l.backendIP, port, ready: true }] }],
+    })),
+  });
+  await proxy.sync(services(8, 8001));
+  t.true(proxy.lastPlan!.parts.length > 3);
+  for (let i = 0; i < 8; i++) t.is(await askOnce(l.serviceIP(20 + i), 80), 'b1');
+
+  await proxy.sync(services(3, 8002));
+  t.is(proxy.lastPlan!.deleted, 8 * 2 - 3);
+  for (let i = 0; i < 3; i++) t.is(await askOnce(l.serviceIP(20 + i), 80), 'b2');
+  const left = (await ourChains(l.prefix)).filter((line) => line.startsWith(':') && /SVC-|SEP-/.test(line));
+  t.is(left.length, 3 * 2);
+});

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { ServiceTable } from '@corral/core';
-import { renderRules, restorePlan } from '../src/index.js';
+import { RenderCache, renderRules, restorePlan, type Chains } from '../src/index.js';
 
 const table = (backends: number, extra: object = {}): ServiceTable => ({
   services: [
@@ -59,16 +59,23 @@ test('no ready endpoint: rejected in filter, nothing in nat but the dispatch cha
   t.regex(reject[1]!, /--dst-type LOCAL .*--dport 30080 .* -j REJECT/);
 });
 
+const many = (n: number, changed?: number, backends = 1): ServiceTable => ({
+  services: Array.from({ length: n }, (_, i) => ({
+    namespace: 'default',
+    name: `s${i}`,
+    clusterIP: `10.96.1.${i + 1}`,
+    sessionAffinity: 'None' as const,
+    ports: [
+      {
+        protocol: 'TCP' as const,
+        port: 80,
+        backends: Array.from({ length: backends }, (_, b) => ({ ip: `10.244.${b + 1}.${i + 1}`, port: i === changed ? 9090 : 8080, ready: true })),
+      },
+    ],
+  })),
+});
+
 test('a change rewrites only the chains it touches; a vanished chain is flushed and deleted', (t) => {
-  const many = (n: number, changed?: number): ServiceTable => ({
-    services: Array.from({ length: n }, (_, i) => ({
-      namespace: 'default',
-      name: `s${i}`,
-      clusterIP: `10.96.1.${i + 1}`,
-      sessionAffinity: 'None' as const,
-      ports: [{ protocol: 'TCP' as const, port: 80, backends: [{ ip: `10.244.1.${i + 1}`, port: i === changed ? 9090 : 8080, ready: true }] }],
-    })),
-  });
   const before = renderRules(many(100), { prefix: 'CORRAL-' });
   const first = restorePlan(before, undefined);
   // 100 services and 100 endpoints, the dispatch chains, the mark, postrouting, reject and forward.
@@ -81,4 +88,70 @@ test('a change rewrites only the chains it touches; a vanished chain is flushed 
   t.regex(plan.text, /^-X CORRAL-SEP-/m);
   t.notRegex(plan.text, /CORRAL-SERVICES/, 'the dispatch chain is unchanged');
   t.is(restorePlan(after, after).text, '', 'nothing to do for the same table');
+});
+
+/** Replays restore parts against a model of the kernel; fails where iptables-restore would. */
+function apply(kernel: Map<string, string[]>, part: string): void {
+  let table = '';
+  for (const line of part.trim().split('\n')) {
+    if (line.startsWith('*')) table = line.slice(1);
+    else if (line.startsWith(':')) kernel.set(`${table} ${line.slice(1).split(' ')[0]}`, []);
+    else if (line.startsWith('-A ')) {
+      const [, chain, ...rest] = line.split(' ');
+      const target = / -[jg] (\S+)/.exec(` ${rest.join(' ')}`)?.[1];
+      if (target?.startsWith('CORRAL-') && !kernel.has(`${table} ${target}`)) throw new Error(`${chain} jumps to ${target}, which does not exist yet`);
+      kernel.get(`${table} ${chain}`)!.push(rest.join(' '));
+    } else if (line.startsWith('-X ')) {
+      const chain = line.slice(3);
+      for (const [name, rules] of kernel) {
+        if (name.startsWith(`${table} `) && rules.some((r) => r.endsWith(`-j ${chain}`))) throw new Error(`${chain} is deleted while ${name} still jumps to it`);
+      }
+      kernel.delete(`${table} ${chain}`);
+    }
+  }
+}
+
+const sorted = (kernel: Map<string, string[]>) => [...kernel].sort(([a], [b]) => (a < b ? -1 : 1));
+const asKernel = (r: Record<'nat' | 'filter', Chains>) => sorted(new Map((['nat', 'filter'] as const).flatMap((t) => [...r[t]].map(([c, rules]) => [`${t} ${c}`, [...rules]] as [string, string[]]))));
+
+test('a large change goes in parts, leaves first, so every jump resolves after each; chains that went away go last', (t) => {
+  const first = renderRules(many(40, undefined, 2), { prefix: 'CORRAL-' });
+  const whole = restorePlan(first, undefined, undefined, 10_000);
+  t.is(whole.parts.length, 1, 'a change that fits is one input: both tables at once');
+  const plan = restorePlan(first, undefined, undefined, 10);
+  t.is(plan.written, 120 + 6);
+  t.true(plan.parts.length >= 13);
+  const kernel = new Map<string, string[]>();
+  for (const part of plan.parts) apply(kernel, part);
+  t.deepEqual(sorted(kernel), asKernel(first));
+
+  // Half the Services go, the others move to new endpoints: new chains, and 60 to delete.
+  const second = renderRules({ services: many(40, undefined, 2).services.slice(20).map((s) => ({ ...s, ports: s.ports.map((p) => ({ ...p, backends: p.backends.map((b) => ({ ...b, port: 7070 })) })) })) }, { prefix: 'CORRAL-' });
+  const change = restorePlan(second, first, undefined, 10);
+  t.is(change.deleted, 20 * 3 + 20 * 2);
+  for (const part of change.parts) apply(kernel, part);
+  t.deepEqual(sorted(kernel), asKernel(second));
+});
+
+test('the render cache renders only what changed and gives the same rules as a fresh render', (t) => {
+  const cache = new RenderCache();
+  const opts = { prefix: 'CORRAL-' };
+  const fresh = (table: ServiceTable) => renderRules(table, opts);
+  const inOrder = (r: Record<'nat' | 'filter', Chains>) => (['nat', 'filter'] as const).map((table) => [...r[table]].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const a = renderRules(many(50, undefined, 2), opts, cache);
+  t.deepEqual(inOrder(a), inOrder(fresh(many(50, undefined, 2))));
+  t.is(renderRules(many(50, undefined, 2), opts, cache), a, 'nothing changed: the last result');
+  const b = renderRules(many(50, 7, 2), opts, cache);
+  t.deepEqual(inOrder(b), inOrder(fresh(many(50, 7, 2))));
+  t.is(b.nat.get('CORRAL-SERVICES'), a.nat.get('CORRAL-SERVICES'), 'new endpoints leave the dispatch chain as it was');
+  const unchanged = [...a.nat].filter(([c, rules]) => b.nat.get(c) === rules).length;
+  t.is(unchanged, 49 * 3 + 4, "every chain but s7's own is the very same array");
+  t.is(restorePlan(b, a).written, 3);
+  t.is(restorePlan(b, a).deleted, 2);
+  // Services added and removed: the dispatch chain is rebuilt, and a Service that went away
+  // and came back is rendered again, not served from a stale entry.
+  t.deepEqual(inOrder(renderRules(many(5), opts, cache)), inOrder(fresh(many(5))));
+  t.deepEqual(inOrder(renderRules(many(50, 7, 2), opts, cache)), inOrder(b));
+  const noEndpoints: ServiceTable = { services: many(50, 7, 2).services.map((s, i) => (i === 3 ? { ...s, ports: [{ ...s.ports[0]!, backends: [] }] } : s)) };
+  t.deepEqual(inOrder(renderRules(noEndpoints, opts, cache)), inOrder(fresh(noEndpoints)), 'a Service that lost its endpoints moves to the rejects');
 });

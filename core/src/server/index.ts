@@ -1,4 +1,5 @@
-// The API server: Kubernetes' REST API over koa for every kind the kernel registers.
+// The API server: Kubernetes' REST API for every kind the kernel registers. Resource URLs go
+// through a dispatcher of its own; discovery, health and OpenAPI through koa.
 export { createApiServer } from './server.js';
 export type { ApiServer, ApiServerOptions, RequestInfo, ServerLogger, ServerState } from './types.js';
 export { ListenError, DEFAULT_LISTEN, parseListen } from './listen.js';

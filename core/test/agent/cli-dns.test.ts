@@ -1,14 +1,12 @@
 // `corral agent` takes the cluster DNS from the config's agent section; its flags beat it.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { startTestApiServer } from '../../src/testing/index.js';
-import { clientFor, createPod, pod, podUntil, waitFor } from './helpers.js';
+import { clientFor, createPod, pod, podUntil, startCliAgent } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const TESTING = pathToFileURL(fileURLToPath(new URL('../../src/testing/index.js', import.meta.url))).href;
 
 test('agent.clusterDNS and agent.clusterDomain of the config reach pods; --cluster-domain beats the config', async (t) => {
@@ -38,23 +36,14 @@ export const plugin = {
     join(dir, 'corral.yaml'),
     'apiVersion: corral.dev/v1alpha1\nkind: CorralConfig\nplugins:\n  - name: ./fake-runtime.mjs\nagent:\n  runtime: fake\n  network: { pods: none, services: none }\n  clusterDNS: 10.0.0.53\n  clusterDomain: config.test\n',
   );
-  const args = ['agent', '--config', join(dir, 'corral.yaml'), '--server', api.url, '--node-name', 'dns-node', '--root-dir', join(dir, 'agent'), '--port', '0', '--address', '127.0.0.1', '--node-ip', '127.0.0.1', '--cluster-domain', 'flag.test'];
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, CORRAL_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  await waitFor('the agent to start', () => output.includes('Corral agent for node "dns-node"') || child.exitCode !== null, 15_000);
-  t.is(child.exitCode, null, output);
+  const args = ['--config', join(dir, 'corral.yaml'), '--server', api.url, '--node-name', 'dns-node', '--root-dir', join(dir, 'agent'), '--port', '0', '--address', '127.0.0.1', '--node-ip', '127.0.0.1', '--cluster-domain', 'flag.test'];
+  const { child, output, exited } = await startCliAgent(t, args, 'dns-node');
   const client = clientFor(api.url);
   t.teardown(() => client.close());
   await createPod(client, pod('resolv', { nodeName: 'dns-node', containers: [{ name: 'app', image: 'nginx:1.25' }] }));
   await podUntil(client, 'resolv', 'Running', (p) => p.status?.phase === 'Running');
   child.kill('SIGTERM');
-  t.is(await exited, 0, output);
+  t.is(await exited, 0, output());
   const [dns] = JSON.parse(await readFile(report, 'utf8')) as { servers: string[]; searches: string[] }[];
   t.deepEqual(dns!.servers, ['10.0.0.53']);
   t.deepEqual(dns!.searches.slice(0, 3), ['default.svc.flag.test', 'svc.flag.test', 'flag.test']);

@@ -1,10 +1,12 @@
 // A test API server, a fake runtime and an agent on loopback, with short timings; and a
 // cuttable TCP link between agent and API to play the API going away.
 import type { ExecutionContext } from 'ava';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Pod } from '../../src/api/index.js';
 import { ApiClient, PODS } from '../../src/client/index.js';
 import { Agent, type AgentOptions, type AgentTiming } from '../../src/agent/index.js';
@@ -147,4 +149,28 @@ export class Link {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
     this.server = undefined;
   }
+}
+
+/** A `corral agent` process started by a test: what it printed so far, and its exit. */
+export interface CliAgent {
+  readonly child: ChildProcess;
+  output(): string;
+  readonly exited: Promise<number | null>;
+}
+
+const CORRAL_MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+/** Runs `corral agent ARGS` for node `nodeName` until it says it runs; killed at the test's end. */
+export async function startCliAgent(t: ExecutionContext, args: readonly string[], nodeName: string): Promise<CliAgent> {
+  const child = spawn(process.execPath, [CORRAL_MAIN, 'agent', ...args], { env: { ...process.env, CORRAL_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (output += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  t.teardown(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+  await waitFor('the agent to start', () => output.includes(`Corral agent for node "${nodeName}"`) || child.exitCode !== null, 15_000);
+  t.is(child.exitCode, null, output);
+  return { child, output: () => output, exited };
 }

@@ -1,7 +1,6 @@
 // The agent's periods come from the config's agent.timing: checked at start-up, defaults kept
 // for what is unset, and used by `corral agent`.
 import test from 'ava';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +10,8 @@ import type { Lease } from '../../src/api/index.js';
 import { loadConfig } from '../../src/kernel/index.js';
 import { startTestApiServer } from '../../src/testing/index.js';
 import { Scratch, problemsOf } from '../kernel/helpers.js';
-import { clientFor, waitFor } from './helpers.js';
+import { clientFor, startCliAgent, waitFor } from './helpers.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const TESTING = pathToFileURL(fileURLToPath(new URL('../../src/testing/index.js', import.meta.url))).href;
 const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true, kind: 'Lease' };
 
@@ -73,17 +71,8 @@ export const plugin = { name: 'FakeRuntimePlugin', apply(corral) { corral.hooks.
     join(dir, 'corral.yaml'),
     'apiVersion: corral.dev/v1alpha1\nkind: CorralConfig\nplugins:\n  - name: ./fake-runtime.mjs\nagent:\n  runtime: fake\n  network: { pods: none, services: none }\n  timing: { leaseDurationSeconds: 7, leaseRenewMs: 300 }\n',
   );
-  const args = ['agent', '--config', join(dir, 'corral.yaml'), '--server', api.url, '--node-name', 'timing-node', '--root-dir', join(dir, 'agent'), '--port', '0', '--address', '127.0.0.1', '--node-ip', '127.0.0.1'];
-  const child = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, CORRAL_CONFIG: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-  t.teardown(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
-  });
-  await waitFor('the agent to start', () => output.includes('Corral agent for node "timing-node"') || child.exitCode !== null, 15_000);
-  t.is(child.exitCode, null, output);
+  const args = ['--config', join(dir, 'corral.yaml'), '--server', api.url, '--node-name', 'timing-node', '--root-dir', join(dir, 'agent'), '--port', '0', '--address', '127.0.0.1', '--node-ip', '127.0.0.1'];
+  const { child, output, exited } = await startCliAgent(t, args, 'timing-node');
   const client = clientFor(api.url);
   t.teardown(() => client.close());
   const lease = () => client.get<Lease>(LEASES, 'timing-node', { namespace: 'kube-node-lease' }).catch(() => undefined);
@@ -99,5 +88,5 @@ export const plugin = { name: 'FakeRuntimePlugin', apply(corral) { corral.hooks.
   }
   t.true(renewals.size >= 3, `renewals seen: ${[...renewals].join(', ')}`);
   child.kill('SIGTERM');
-  t.is(await exited, 0, output);
+  t.is(await exited, 0, output());
 });

@@ -10,7 +10,7 @@ import { isRoot, notRootNotice } from '../../up/privileges.js';
 import { runtimeProblem } from '../../up/runtimeCheck.js';
 import type { CliContext, GlobalArgs } from '../context.js';
 import { surviveClosedOutput } from '../closedPipes.js';
-import { untilSignal } from '../signals.js';
+import { catchSignals } from '../signals.js';
 import { startServerProcess } from './server.js';
 import { agentFlagsForUp, startLocalAgent, type LocalAgentArgs } from './agent.js';
 
@@ -85,8 +85,12 @@ export function upCommand(ctx: CliContext): CommandModule<GlobalArgs, UpArgs> {
         return;
       }
       if (!isRoot()) ctx.stdout.write(`${notRootNotice()}\n`);
+      // Caught from here on: a Ctrl-C during start-up, or one sent the moment "Ctrl-C stops." is
+      // read, stops everything cleanly instead of killing the process halfway.
+      const signals = catchSignals();
       const running = await startServerProcess(ctx, argv, 'all');
       if (!running) {
+        signals.release();
         ctx.exitCode = 1;
         return;
       }
@@ -96,6 +100,7 @@ export function upCommand(ctx: CliContext): CommandModule<GlobalArgs, UpArgs> {
         if (problem) ctx.stderr.write(`corral: the node cannot run pods: ${problem}\n`);
         if (local) await local.stop(false);
         await running.stop();
+        signals.release();
         ctx.exitCode = 1;
         return;
       }
@@ -114,9 +119,10 @@ export function upCommand(ctx: CliContext): CommandModule<GlobalArgs, UpArgs> {
             '',
           ].join('\n'),
         );
-        await untilSignal();
+        await signals.next;
         ctx.stdout.write(argv['keep-pods'] ? 'Stopping (pods keep running).\n' : 'Stopping, pods too.\n');
       } finally {
+        signals.release();
         await local?.stop(!argv['keep-pods']);
         await running.stop();
       }

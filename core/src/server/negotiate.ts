@@ -9,7 +9,8 @@ export type Output =
   | { readonly as: 'json' }
   | { readonly as: 'yaml' }
   | { readonly as: 'Table'; readonly version: string }
-  | { readonly as: 'PartialObjectMetadata'; readonly version: string }
+  /** `protobuf`: as meta.k8s.io protobuf messages rather than JSON. */
+  | { readonly as: 'PartialObjectMetadata'; readonly version: string; readonly protobuf?: boolean }
   | { readonly as: 'APIGroupDiscoveryList'; readonly version: string }
   | { readonly as: 'protobuf' };
 
@@ -42,19 +43,30 @@ function parseAccept(header: string): MediaRange[] {
   return ranges.filter((r) => r.q > 0).sort((a, b) => b.q - a.q);
 }
 
+/** A meta.k8s.io transform (Table, PartialObjectMetadata) of a known version, or undefined. */
+function metaTransform(params: Record<string, string>): 'Table' | 'PartialObjectMetadata' | undefined {
+  const version = params.v ?? '';
+  if (params.g !== META_GROUP || (version !== 'v1' && version !== 'v1beta1')) return undefined;
+  if (params.as === 'Table') return 'Table';
+  if (params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList') return 'PartialObjectMetadata';
+  return undefined;
+}
+
 function outputFor(range: MediaRange): Output | undefined {
   const { type, params } = range;
+  // `stream=watch` is the one stream Kubernetes names (clients add it to ask for a watch's framing).
+  if (params.stream !== undefined && params.stream !== 'watch') return undefined;
   if (type === 'application/yaml') return params.as ? undefined : YAML_OUT;
-  if (type === PROTOBUF_MEDIA_TYPE) return params.as ? undefined : PROTOBUF_OUT;
+  if (type === PROTOBUF_MEDIA_TYPE) {
+    if (!params.as) return PROTOBUF_OUT;
+    // Kubernetes writes PartialObjectMetadata in protobuf, but Tables in JSON and YAML only.
+    return metaTransform(params) === 'PartialObjectMetadata' ? { as: 'PartialObjectMetadata', version: params.v!, protobuf: true } : undefined;
+  }
   if (type !== 'application/json' && type !== 'application/*' && type !== '*/*') return undefined;
   if (!params.as) return JSON_OUT;
   const version = params.v ?? '';
-  if (params.as === 'Table' && params.g === META_GROUP && (version === 'v1' || version === 'v1beta1')) {
-    return { as: 'Table', version };
-  }
-  if ((params.as === 'PartialObjectMetadata' || params.as === 'PartialObjectMetadataList') && params.g === META_GROUP && (version === 'v1' || version === 'v1beta1')) {
-    return { as: 'PartialObjectMetadata', version };
-  }
+  const transform = metaTransform(params);
+  if (transform) return { as: transform, version };
   if (params.as === 'APIGroupDiscoveryList' && params.g === 'apidiscovery.k8s.io' && version === 'v2' && !params.profile) {
     return { as: 'APIGroupDiscoveryList', version };
   }
@@ -74,9 +86,26 @@ function candidates(header: string): Output[] {
   return list;
 }
 
-function isWatch(ctx: ServerContext): boolean {
-  const watch = ctx.query.watch;
-  return (watch !== undefined && watch !== 'false' && watch !== '0') || ctx.path.includes('/watch/');
+function isProtobuf(output: Output): boolean {
+  return output.as === 'protobuf' || (output.as === 'PartialObjectMetadata' && output.protobuf === true);
+}
+
+/** Whether `output`, a protobuf form, may answer where `allowed` holds the forms served. */
+function protobufServes(output: Output, allowed: ReadonlySet<OutputKind>): boolean {
+  if (!allowed.has('protobuf')) return false;
+  if (output.as === 'protobuf') return true;
+  return allowed.has('PartialObjectMetadata');
+}
+
+/** Why a request that takes only protobuf forms gets a 406. */
+function protobufRefusal(header: string, allowed: ReadonlySet<OutputKind>): ApiError {
+  const asked = parseAccept(header);
+  const table = asked.some((r) => r.type === PROTOBUF_MEDIA_TYPE && metaTransform(r.params) === 'Table');
+  let why: string;
+  if (!allowed.has('protobuf')) why = `${PROTOBUF_MEDIA_TYPE} is served for objects, lists and watches of the built-in kinds, not here`;
+  else if (table) why = 'a Table is served as application/json or application/yaml only, as in Kubernetes';
+  else why = `the forms asked for are not served in ${PROTOBUF_MEDIA_TYPE}`;
+  return ApiError.of('NotAcceptable', `cannot answer in ${header}: ${why}; add application/json to Accept`);
 }
 
 /**
@@ -87,19 +116,14 @@ function isWatch(ctx: ServerContext): boolean {
 export function negotiate(ctx: ServerContext, allowed: ReadonlySet<OutputKind>): Output {
   const header = ctx.get('Accept');
   if (!header) return JSON_OUT;
-  let protobuf = false;
+  let protobuf: Output | undefined;
   for (const output of candidates(header)) {
-    if (output.as === 'protobuf') protobuf = true;
+    if (isProtobuf(output)) protobuf ??= protobufServes(output, allowed) ? output : undefined;
     else if (allowed.has(output.as)) return output;
   }
-  if (protobuf && allowed.has('protobuf') && !isWatch(ctx)) return PROTOBUF_OUT;
-  if (protobuf) {
-    throw ApiError.of(
-      'NotAcceptable',
-      `cannot answer in ${header}: ${PROTOBUF_MEDIA_TYPE} is served for objects and lists of the built-in kinds, ` +
-        'not for watches, tables or discovery; add application/json to Accept',
-    );
-  }
+  if (protobuf) return protobuf;
+  const asked = parseAccept(header);
+  if (asked.some((r) => r.type === PROTOBUF_MEDIA_TYPE)) throw protobufRefusal(header, allowed);
   throw ApiError.notAcceptable(header, ['application/json', 'application/yaml', 'application/json;as=Table;v=v1;g=meta.k8s.io', PROTOBUF_MEDIA_TYPE]);
 }
 
@@ -109,7 +133,7 @@ export const OBJECT_OUTPUTS: ReadonlySet<OutputKind> = new Set(['json', 'yaml', 
 /** Writes `body` as JSON (or YAML or protobuf when asked for), with `status`. */
 export function send(ctx: ServerContext, status: number, body: unknown, output: Output = JSON_OUT): void {
   ctx.status = status;
-  if (output.as === 'protobuf') {
+  if (isProtobuf(output)) {
     try {
       const bytes = encodeProtobufObject(body);
       ctx.body = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);

@@ -27,7 +27,7 @@ export function sendObject(ctx: ServerContext, res: ServedResource, obj: ApiObje
     table.apiVersion = `meta.k8s.io/${output.version}` as 'meta.k8s.io/v1';
     send(ctx, status, table);
   } else if (output.as === 'PartialObjectMetadata') {
-    send(ctx, status, partial(obj, output.version));
+    send(ctx, status, partial(obj, output.version), output);
   } else {
     send(ctx, status, obj, output);
   }
@@ -53,7 +53,7 @@ export function sendList(ctx: ServerContext, res: ServedResource, listed: Listed
       kind: 'PartialObjectMetadataList',
       metadata: listMeta(listed),
       items: listed.items.map((o) => partial(o, output.version)),
-    });
+    }, output);
     return;
   }
   send(ctx, 200, { apiVersion: res.apiVersion, kind: res.def.listKind, metadata: listMeta(listed), items: listed.items }, output);

@@ -199,6 +199,9 @@ function decodeScalar(reader: Reader, wire: number, spec: FieldSpec, path: strin
       const value = decodeIntOrString(reader.nested(), path);
       return spec.keep || (value !== 0 && value !== '') ? value : undefined;
     }
+    case 'fieldsV1':
+      expectWire(spec, wire, WireType.LengthDelimited, path, owner);
+      return decodeFieldsV1(reader.nested(), path);
     default:
       throw new Error(`${owner.name} field ${spec.number} has type ${String(spec.type)}, which is not a scalar`);
   }
@@ -221,6 +224,22 @@ function decodeTime(reader: Reader, micro: boolean, path: string): string | unde
   }
   const whole = date.toISOString().replace(/\.\d{3}Z$/, '');
   return micro ? `${whole}.${String(Math.floor(nanos / 1000)).padStart(6, '0')}Z` : `${whole}Z`;
+}
+
+/** meta.v1.FieldsV1 {1: raw}: the bytes are JSON text, read back into the value JSON carries. */
+function decodeFieldsV1(reader: Reader, path: string): unknown {
+  let raw: Uint8Array | undefined;
+  while (!reader.done) {
+    const { field, wire } = reader.key();
+    if (field === 1 && wire === WireType.LengthDelimited) raw = reader.bytes();
+    else reader.skip(wire);
+  }
+  if (!raw || raw.length === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.from(raw).toString('utf8'));
+  } catch (err) {
+    throw invalid(`${path} must hold JSON text: ${(err as Error).message}`);
+  }
 }
 
 /** resource.Quantity {1: string}. */

@@ -113,6 +113,10 @@ function encodeOne(writer: Writer, spec: FieldSpec, value: unknown, path: string
     case 'intstr':
       writer.message(number, encodeIntOrString(value, path));
       return;
+    case 'fieldsV1':
+      // The JSON text itself travels as the bytes, as Kubernetes stores it.
+      writer.message(number, new Writer().bytes(1, Buffer.from(JSON.stringify(value), 'utf8')));
+      return;
     case 'stringMap':
     case 'bytesMap':
     case 'quantityMap':

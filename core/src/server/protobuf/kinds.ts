@@ -1,6 +1,6 @@
 // The top-level messages a protobuf body may hold, by apiVersion and kind.
 import { Binding, ConfigMap, Endpoints, Event, Namespace, Node, ReplicationController, Secret, Service, ServiceAccount } from './core.js';
-import { DeleteOptions, ListMeta, Status } from './meta.js';
+import { DeleteOptions, ListMeta, PartialObjectMetadata, Status } from './meta.js';
 import { Pod } from './pod.js';
 import { LIST, message, type MessageType } from './schema.js';
 import { CronJob, Deployment, Eviction, Job, Lease, ReplicaSet, Scale } from './workloads.js';
@@ -28,6 +28,8 @@ const KINDS: ReadonlyMap<string, MessageType> = new Map([
   ['v1/DeleteOptions', DeleteOptions],
   ['meta.k8s.io/v1/Status', Status],
   ['v1/Status', Status],
+  ['meta.k8s.io/v1/PartialObjectMetadata', PartialObjectMetadata],
+  ['meta.k8s.io/v1beta1/PartialObjectMetadata', PartialObjectMetadata],
 ]);
 
 /** The message for an apiVersion and kind, if Corral reads that kind from protobuf. */

@@ -12,6 +12,18 @@ export const OwnerReference = message(`${META}.OwnerReference`, {
   7: ['blockOwnerDeletion', 'bool', KEEP],
 });
 
+// Which manager owns which fields (server-side apply's record). Time and fieldsV1 are pointers in Go:
+// written only when set.
+const ManagedFieldsEntry = message(`${META}.ManagedFieldsEntry`, {
+  1: 'manager',
+  2: 'operation',
+  3: 'apiVersion',
+  4: ['time', 'time'],
+  6: 'fieldsType',
+  7: ['fieldsV1', 'fieldsV1'],
+  8: 'subresource',
+});
+
 export const ObjectMeta = message(`${META}.ObjectMeta`, {
   1: 'name',
   2: 'generateName',
@@ -27,7 +39,11 @@ export const ObjectMeta = message(`${META}.ObjectMeta`, {
   12: ['annotations', 'stringMap'],
   13: ['ownerReferences', OwnerReference, LIST],
   14: ['finalizers', 'string', LIST],
+  17: ['managedFields', ManagedFieldsEntry, LIST],
 });
+
+/** An object's metadata alone: what a client asking for PartialObjectMetadata gets. */
+export const PartialObjectMetadata = message(`${META}.PartialObjectMetadata`, { 1: ['metadata', ObjectMeta] });
 
 export const LabelSelectorRequirement = message(`${META}.LabelSelectorRequirement`, {
   1: ['key', 'string', KEEP],

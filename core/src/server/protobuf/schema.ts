@@ -11,7 +11,8 @@ export type ScalarType =
   | 'time' // meta.v1.Time {seconds, nanos}: RFC 3339 in JSON, to the second
   | 'microtime' // meta.v1.MicroTime: RFC 3339 with microseconds
   | 'quantity' // resource.Quantity {string}: the quantity's string
-  | 'intstr'; // intstr.IntOrString {type, intVal, strVal}: a number or a string
+  | 'intstr' // intstr.IntOrString {type, intVal, strVal}: a number or a string
+  | 'fieldsV1'; // meta.v1.FieldsV1 {raw}: any JSON value, its text as the raw bytes
 
 /** Maps are repeated entries {1: key, 2: value}; the keys are strings for every map Corral reads. */
 export type MapType = 'stringMap' | 'bytesMap' | 'quantityMap';

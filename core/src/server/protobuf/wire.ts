@@ -151,45 +151,50 @@ function toNumber(low: number, high: number): number {
   return high * TWO_32 + low;
 }
 
-/** Builds one message; nested messages are built by their own Writer and added with `message`. */
+/**
+ * Builds one message in one growing buffer; nested messages are built by their own Writer and
+ * copied in with `message`. ASCII strings (nearly every Kubernetes string) are written byte by
+ * byte: a TextEncoder call costs more than the copy for strings this short.
+ */
 export class Writer {
-  private readonly chunks: Uint8Array[] = [];
-  private current: number[] = [];
-  private size = 0;
+  // allocUnsafe takes small buffers from Node's shared pool: no zeroing, no allocation of its own.
+  private buf: Uint8Array = Buffer.allocUnsafe(64);
+  private len = 0;
 
-  private flush(): void {
-    if (this.current.length === 0) return;
-    const chunk = Uint8Array.from(this.current);
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    this.current = [];
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n));
+    grown.set(this.buf.subarray(0, this.len));
+    this.buf = grown;
   }
 
   private raw(bytes: Uint8Array): void {
-    this.flush();
-    this.chunks.push(bytes);
-    this.size += bytes.length;
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
   }
 
   private varintValue(value: number): void {
+    this.reserve(10);
+    const buf = this.buf;
     let v = value;
     if (v < 0) {
       // Negative values take ten bytes: the 64-bit two's complement, as Go writes int32 and int64.
       let low = v % TWO_32 >>> 0;
       let high = Math.floor(v / TWO_32) >>> 0;
       for (let i = 0; i < 9; i++) {
-        this.current.push((low & 0x7f) | 0x80);
+        buf[this.len++] = (low & 0x7f) | 0x80;
         low = (low >>> 7) | ((high & 0x7f) << 25);
         high >>>= 7;
       }
-      this.current.push(1);
+      buf[this.len++] = 1;
       return;
     }
     while (v >= 0x80) {
-      this.current.push((v % 128) | 0x80);
+      buf[this.len++] = (v % 128) | 0x80;
       v = Math.floor(v / 128);
     }
-    this.current.push(v);
+    buf[this.len++] = v;
   }
 
   private key(field: number, wire: WireType): void {
@@ -210,23 +215,30 @@ export class Writer {
   }
 
   string(field: number, value: string): this {
-    return this.bytes(field, UTF8_ENCODER.encode(value));
+    const n = value.length;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      if (value.charCodeAt(i) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) return this.bytes(field, UTF8_ENCODER.encode(value));
+    this.key(field, WireType.LengthDelimited);
+    this.varintValue(n);
+    this.reserve(n);
+    const buf = this.buf;
+    for (let i = 0; i < n; i++) buf[this.len++] = value.charCodeAt(i);
+    return this;
   }
 
   message(field: number, inner: Writer): this {
     return this.bytes(field, inner.finish());
   }
 
+  /** The message's bytes (a view of the writer's buffer: write nothing more after). */
   finish(): Uint8Array {
-    this.flush();
-    if (this.chunks.length === 1) return this.chunks[0]!;
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
+    return this.buf.subarray(0, this.len);
   }
 }
 

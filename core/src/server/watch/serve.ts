@@ -1,13 +1,15 @@
-// WATCH over HTTP: a chunked 200 response, one event per line, from a resourceVersion (or the
-// current state as ADDED events first), with bookmarks, a timeout, and a clean end on client
-// disconnect or server shutdown. A watch that cannot go on ends with an ERROR event.
+// WATCH over HTTP: a chunked 200 response, one event per line (or per length-prefixed frame in
+// protobuf), from a resourceVersion (or the current state as ADDED events first), with bookmarks,
+// a timeout, and a clean end on client disconnect or server shutdown. A watch that cannot go on
+// ends with an ERROR event.
 import type { ServerResponse } from 'node:http';
 import { ApiError } from '../../api/errors.js';
-import type { ApiObject } from '../../api/types.js';
+import type { ApiObject, Status } from '../../api/types.js';
 import { isStoreError } from '../../store/errors.js';
 import type { Store, Watch } from '../../store/types.js';
 import { fromStoreError, statusOf, toApiError } from '../errors.js';
 import type { Output } from '../negotiate.js';
+import { PROTOBUF_MEDIA_TYPE, PROTOBUF_WATCH_MEDIA_TYPE, ProtobufEventEncoder, watchableInProtobuf } from '../protobuf/index.js';
 import type { WatchQuery } from '../query.js';
 import type { ServedResource } from '../resources.js';
 import type { Storage } from '../storage/context.js';
@@ -83,6 +85,49 @@ async function startingPoint(storage: Storage, req: WatchRequest, prefix: string
   return { revision: listed.revision, initial: filter ? items.filter((o) => filter(o)) : items };
 }
 
+/** How one watch's events are written: JSON lines, or protobuf frames. */
+interface StreamEncoder {
+  readonly contentType: string;
+  encode(event: ApiEvent): string | Uint8Array;
+  encodeChange(event: ApiEvent, key: string, revision: number, shared: SharedLines): string | Uint8Array;
+  error(status: Status): string | Uint8Array;
+}
+
+function protobufForm(output: Output): { metadataVersion?: string } | undefined {
+  if (output.as === 'protobuf') return {};
+  if (output.as === 'PartialObjectMetadata' && output.protobuf) return { metadataVersion: output.version };
+  return undefined;
+}
+
+/** The encoder for `req`; a 406 (before anything is written) when its kind has no protobuf message. */
+function streamEncoder(req: WatchRequest): StreamEncoder {
+  const { res: resource, output } = req;
+  const form = protobufForm(output);
+  if (!form) {
+    const json = new EventEncoder(resource, output, req.includeObject);
+    return {
+      contentType: 'application/json',
+      encode: (event) => json.encode(event),
+      encodeChange: (event, key, revision, shared) => json.encodeChange(event, key, revision, shared),
+      error: errorEvent,
+    };
+  }
+  if (!form.metadataVersion && !watchableInProtobuf(resource.apiVersion, resource.kind)) {
+    throw ApiError.of(
+      'NotAcceptable',
+      `${resource.kind} (${resource.apiVersion}) has no protobuf message Corral can write, so its watch cannot be ${PROTOBUF_MEDIA_TYPE}; ` +
+        'add application/json to Accept',
+    );
+  }
+  const protobuf = new ProtobufEventEncoder(resource.apiVersion, form);
+  return {
+    contentType: PROTOBUF_WATCH_MEDIA_TYPE,
+    encode: (event) => protobuf.encode(event),
+    encodeChange: (event, key, revision, shared) => protobuf.encodeChange(event, key, revision, shared),
+    error: (status) => protobuf.error(status),
+  };
+}
+
 /**
  * Writes lines, corked until the current tick ends: the changes of one commit reach a watch
  * together, and go out in one write instead of one system call each.
@@ -92,7 +137,7 @@ class LineWriter {
 
   constructor(private readonly res: ServerResponse) {}
 
-  write(chunk: string): Promise<void> | undefined {
+  write(chunk: string | Uint8Array): Promise<void> | undefined {
     if (!this.corked) {
       this.corked = true;
       this.res.cork();
@@ -105,7 +150,7 @@ class LineWriter {
   }
 }
 
-function writeAsync(res: ServerResponse, chunk: string): Promise<void> | undefined {
+function writeAsync(res: ServerResponse, chunk: string | Uint8Array): Promise<void> | undefined {
   if (res.write(chunk)) return undefined;
   return new Promise((resolve) => {
     const done = (): void => {
@@ -120,6 +165,7 @@ function writeAsync(res: ServerResponse, chunk: string): Promise<void> | undefin
 
 export async function serveWatch(ctx: ServerContext, storage: Storage, req: WatchRequest, settings: WatchSettings): Promise<void> {
   const { res: resource, query } = req;
+  const encoder = streamEncoder(req);
   // One object's watch reads only its own key range.
   const prefix = req.name !== undefined ? resource.key(req.namespace, req.name) : resource.prefix(req.namespace);
   const start = await startingPoint(storage, req, prefix);
@@ -135,14 +181,13 @@ export async function serveWatch(ctx: ServerContext, storage: Storage, req: Watc
 
   const http = ctx.res;
   ctx.respond = false;
-  http.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
+  http.writeHead(200, { 'Content-Type': encoder.contentType, 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   http.flushHeaders();
   if (failure || !watch) {
-    http.end(errorEvent(statusOf(failure ?? ApiError.internal('watch did not start'))));
+    http.end(encoder.error(statusOf(failure ?? ApiError.internal('watch did not start'))));
     return;
   }
 
-  const encoder = new EventEncoder(resource, req.output, req.includeObject);
   const writer = new LineWriter(http);
   const shared = settings.registry.lines;
   let last = start.revision;
@@ -179,7 +224,7 @@ export async function serveWatch(ctx: ServerContext, storage: Storage, req: Watc
     // The client may relist on 410; a lagging consumer just watches again from its last version.
     if (!ended && !isStoreError(err, 'WatchOverflow')) {
       const apiError = isStoreError(err) ? fromStoreError(err) : toApiError(err);
-      http.write(errorEvent(statusOf(apiError)));
+      http.write(encoder.error(statusOf(apiError)));
     }
   } finally {
     end();

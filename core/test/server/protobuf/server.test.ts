@@ -174,11 +174,14 @@ test('an object protobuf cannot carry whole is answered in JSON with a Warning t
   t.is(((await res.json()) as any).status.fullyLabeledReplicas, 1);
 });
 
-test('watches, tables and discovery are not served as protobuf: a 406 that says so', async (t) => {
+test('tables and discovery are not served as protobuf: a 406 that says so', async (t) => {
   const ns = await fixture().namespace(t);
-  for (const path of [`${created(ns, 'configmaps')}?watch=1`, '/api', '/apis/apps/v1']) {
+  for (const path of ['/api', '/apis/apps/v1']) {
     const res = await call('GET', path, undefined, PROTOBUF);
     t.is(res.status, 406, path);
-    t.regex(res.json.message, /application\/vnd\.kubernetes\.protobuf is served for objects and lists.*add application\/json/, path);
+    t.regex(res.json.message, /application\/vnd\.kubernetes\.protobuf is served for objects, lists and watches of the built-in kinds.*add application\/json/, path);
   }
+  const table = await call('GET', created(ns, 'configmaps'), undefined, `${PROTOBUF};as=Table;v=v1;g=meta.k8s.io`);
+  t.is(table.status, 406);
+  t.regex(table.json.message, /a Table is served as application\/json or application\/yaml only/);
 });

@@ -1,4 +1,6 @@
-// `npm run bench -- density [--pods N] [--nodes N]`: kubemark's density test in small. 100 hollow
+// `npm run bench -- density [--pods N] [--nodes N] [--cpu-profile FILE (the Deployment's window, the control plane's thread)]
+// [--own-informers (also run the Deployment with the scheduler on informers of its own: what sharing the
+// controller manager's saves)]`: kubemark's density test in small. 100 hollow
 // nodes (a HollowAgent marks pods Running through the API), the controller manager with
 // @corral/plugin-workloads and the scheduler beside the API on the embedded store, and a
 // Deployment of 3,000 replicas. Measured by a watcher in a worker thread: the time from the
@@ -13,6 +15,7 @@ import { loadavg } from 'node:os';
 import type { ApiObject } from '@corral/core';
 import { startTestControlPlane, type TestControlPlane } from '@corral/core/testing';
 import { cpuMeter, createNamespace, inWorker } from '../scheduler/e2e.js';
+import { startCpuProfile, stringOption } from '../scheduler/profile.js';
 import type { WatchResult } from '../scheduler/worker.js';
 import { latencySummary, round } from '../stats.js';
 import type { BenchResult, BenchTarget } from '../types.js';
@@ -44,9 +47,11 @@ function deployment(replicas: number): ApiObject {
   } as ApiObject;
 }
 
-async function controlPlane(nodes: number, workloads: boolean): Promise<TestControlPlane> {
+async function controlPlane(nodes: number, workloads: boolean, ownInformers = false): Promise<TestControlPlane> {
   return startTestControlPlane({
     ...(workloads ? { plugins: ['@corral/plugin-workloads'] } : { controllers: false }),
+    // As `corral server` runs it, the scheduler reads the controller manager's informers; `informers: undefined` gives it its own.
+    ...(ownInformers ? { scheduler: { informers: undefined } } : {}),
     hollow: { nodes, leases: true, cpu: '4', memory: '32Gi', pods: 110, concurrency: 64 },
   });
 }
@@ -70,22 +75,24 @@ function figures(r: WatchResult, startMs: number, pods: number, used: ReturnType
 }
 
 /** The Deployment (or, without the workloads plugin, nothing: undefined). */
-async function measureDeployment(nodes: number, pods: number) {
+async function measureDeployment(nodes: number, pods: number, cpuProfile: string | undefined, ownInformers = false) {
   let cp: TestControlPlane;
   try {
-    cp = await controlPlane(nodes, true);
+    cp = await controlPlane(nodes, true, ownInformers);
   } catch (err) {
     return { unavailable: `@corral/plugin-workloads could not be loaded: ${err instanceof Error ? err.message.split('\n').slice(0, 3).join(' ') : String(err)}` };
   }
   try {
     await createNamespace(cp, NAMESPACE);
     let startMs = 0;
+    const stopProfile = await startCpuProfile(cpuProfile);
     const cpu = cpuMeter();
     const r = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: NAMESPACE, pods, concurrency: 1, until: 'running', create: false, timeoutMs: 240_000 }, () => {
       startMs = performance.timeOrigin + performance.now();
       cp.client.create('deployments', deployment(pods), { namespace: NAMESPACE }).catch((err: unknown) => process.stderr.write(`density: creating the Deployment failed: ${String(err)}\n`));
     });
     const used = cpu();
+    await stopProfile();
     await createNamespace(cp, LATENCY_NAMESPACE);
     const latency = await inWorker({ type: 'create-and-watch', url: cp.url, namespace: LATENCY_NAMESPACE, pods: LATENCY_PODS, concurrency: 1, paceMs: 50, until: 'running', create: true, timeoutMs: 120_000 });
     return { ...figures(r, startMs, pods, used), latencyPods: { pods: LATENCY_PODS, ratePerSec: 20, startupLatencyMs: latencySummary(latency.seen.map((s) => s.doneMs - s.addedMs)) } };
@@ -110,8 +117,9 @@ export async function run(args: string[]): Promise<BenchResult> {
   const pods = option(args, 'pods', 3_000);
   const nodes = option(args, 'nodes', 100);
   const load = loadavg()[0]!;
-  const viaDeployment = await measureDeployment(nodes, pods);
+  const viaDeployment = await measureDeployment(nodes, pods, stringOption(args, 'cpu-profile'));
   const direct = await measureDirect(nodes, pods);
+  const withOwnInformers = args.includes('--own-informers') ? await measureDeployment(nodes, pods, undefined, true) : undefined;
   const targets: BenchTarget[] = [];
   const measured = 'startupLatencyMs' in viaDeployment ? viaDeployment : undefined;
   const main = measured ?? direct;
@@ -137,6 +145,7 @@ export async function run(args: string[]): Promise<BenchResult> {
       workload: measured ? 'deployment' : 'pods',
       loadAverageAtStart: round(load, 2),
       deployment: viaDeployment,
+      ...(withOwnInformers ? { deploymentSchedulerOnOwnInformers: withOwnInformers } : {}),
       directPodsBaseline: direct,
     },
     targets,

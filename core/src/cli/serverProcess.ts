@@ -48,9 +48,12 @@ async function startControlPlane(
   let scheduler: ApiScheduler | undefined;
   try {
     // A config with no scheduler profiles runs no scheduler (another one may serve the pods).
-    scheduler = corral.schedulerProfiles.size > 0 ? await startScheduler({ corral, client, identity, leaderElection, logger: consoleLogger }) : undefined;
+    // One informer per kind for the whole process: the scheduler and the components read the
+    // controller manager's caches rather than list, watch and decode each kind again.
+    const informers = controllers.shared;
+    scheduler = corral.schedulerProfiles.size > 0 ? await startScheduler({ corral, client, identity, leaderElection, logger: consoleLogger, informers }) : undefined;
     // The plugins' server components (cluster DNS, ...) run on every server, leader or not.
-    const components = await startComponents({ corral, client, kind: 'server', logger: consoleLogger });
+    const components = await startComponents({ corral, client, kind: 'server', logger: consoleLogger, informers });
     return { client, controllers, components, ...(scheduler ? { scheduler } : {}) };
   } catch (err) {
     await scheduler?.stop();

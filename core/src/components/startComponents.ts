@@ -4,6 +4,7 @@
 import type { ApiClient } from '../client/ApiClient.js';
 import { SharedInformerSet } from '../controllers/SharedInformerSet.js';
 import type { ComponentContext, RunningComponent } from '../kernel/contracts/components.js';
+import type { SharedInformers } from '../kernel/contracts/controllers.js';
 import type { Corral } from '../kernel/Corral.js';
 
 export interface StartComponentsOptions {
@@ -15,6 +16,8 @@ export interface StartComponentsOptions {
   nodeIPs?: readonly string[];
   dataDir?: string;
   logger?: ComponentContext['logger'];
+  /** Caches shared with the rest of the process (the controller manager's); their owner stops them. Default: a set of the components' own. */
+  informers?: SharedInformers;
 }
 
 export interface RunningComponents {
@@ -32,18 +35,22 @@ export async function startComponents(options: StartComponentsOptions): Promise<
   const { corral, client } = options;
   const registrations = corral.components.list(options.kind);
   const logger = options.logger ?? consoleLogger;
-  const informers = new SharedInformerSet({
-    client,
-    resources: corral.resources,
-    onError: (kind, err) => logger.warn(`components: watching ${kind.kind}: ${err instanceof Error ? err.message : String(err)}`),
-  });
+  // A set made here is stopped here; a shared one belongs to whoever made it.
+  let own: SharedInformerSet | undefined;
+  const informers: SharedInformers =
+    options.informers ??
+    (own = new SharedInformerSet({
+      client,
+      resources: corral.resources,
+      onError: (kind, err) => logger.warn(`components: watching ${kind.kind}: ${err instanceof Error ? err.message : String(err)}`),
+    }));
   const running: { name: string; component: RunningComponent }[] = [];
   const stopAll = async () => {
     for (const { name, component } of running.reverse()) {
       await component.stop().catch((err: unknown) => logger.error(`component ${name} did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`));
     }
     running.length = 0;
-    await informers.stop();
+    await own?.stop();
   };
   for (const registration of registrations) {
     try {

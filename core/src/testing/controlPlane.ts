@@ -34,7 +34,7 @@ export interface TestControlPlaneOptions {
   server?: TestApiServerOptions['server'];
   /** Run the controller manager (default true). */
   controllers?: boolean;
-  /** Run the scheduler (default true). */
+  /** Run the scheduler (default true), on the controller manager's informers if it runs (`informers: undefined`: on its own). */
   scheduler?: boolean | Omit<StartSchedulerOptions, 'corral' | 'client'>;
   /** Start a HollowAgent: a node count, or its options. */
   hollow?: number | Omit<HollowAgentOptions, 'client'>;
@@ -111,7 +111,8 @@ export async function startTestControlPlane(options: TestControlPlaneOptions = {
     }
     if (options.scheduler !== false) {
       const extra = typeof options.scheduler === 'object' ? options.scheduler : {};
-      scheduler = await startScheduler({ logger, ...extra, ...(options.leaderElection ? { leaderElection: options.leaderElection } : {}), corral, client });
+      // As `corral server` runs it: on the controller manager's informers when there is one.
+      scheduler = await startScheduler({ logger, ...(controllers ? { informers: controllers.shared } : {}), ...extra, ...(options.leaderElection ? { leaderElection: options.leaderElection } : {}), corral, client });
     }
     if (options.hollow !== undefined) {
       const hollowOptions = typeof options.hollow === 'number' ? { nodes: options.hollow } : options.hollow;

@@ -1,7 +1,9 @@
 // The scheduler wired to the API: informers on Pods, Nodes and Services feed its
 // SchedulerSource; bindings go through ApiBinder; outcomes through ApiSchedulerEvents. With
 // leader election the scheduler (its caches, its queue) exists only while this process holds
-// the corral-scheduler Lease, and is rebuilt from the API each time it wins it.
+// the corral-scheduler Lease, and is rebuilt from the API each time it wins it. Beside the
+// controller manager (`corral server`) it reads the manager's shared informers instead of its
+// own: each kind is then decoded and cached once per process, not once per component.
 import type { ApiObject, Node, Pod, Service } from '../../api/types.js';
 import type { ApiClient } from '../../client/ApiClient.js';
 import type { ResourceRef } from '../../client/discovery.js';
@@ -12,6 +14,7 @@ import type { LeaderElector } from '../../client/leader/LeaderElector.js';
 import { leaderElectorFor, type LeaderElectionSettings } from '../../client/leader/fromSettings.js';
 import type { EventRecorderStats } from '../../controllers/ApiEventRecorder.js';
 import { describeError, stderrLogger, type ControlPlaneLogger } from '../../controllers/logger.js';
+import type { KindRef, SharedInformers } from '../../kernel/contracts/controllers.js';
 import type { Corral } from '../../kernel/Corral.js';
 import { Scheduler } from '../Scheduler.js';
 import type { SchedulerOptions } from '../types.js';
@@ -20,9 +23,12 @@ import { ApiSchedulerEvents, type EventSinkOptions } from './ApiSchedulerEvents.
 
 export const SCHEDULER_LEASE = 'corral-scheduler';
 
-const PODS: ResourceRef = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
-const NODES: ResourceRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
-const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
+type KindedRef = ResourceRef & { readonly plural: string; readonly kind: string };
+
+const PODS: KindedRef = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
+const NODES: KindedRef = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
+const SERVICES: KindedRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
+const kindOf = (ref: KindedRef): KindRef => ({ apiVersion: ref.version, kind: ref.kind });
 
 export interface StartSchedulerOptions {
   corral: Corral;
@@ -39,13 +45,29 @@ export interface StartSchedulerOptions {
   events?: boolean;
   /** Pacing of the Events (default: the recorder's, 50/s with a burst of 100). */
   eventSink?: EventSinkOptions;
+  /**
+   * Informers to read Pods, Nodes and Services from, shared with other components of the
+   * process (the controller manager's); their owner starts and stops them. Default: the
+   * scheduler's own, through `client`.
+   */
+  informers?: SharedInformers;
+}
+
+/** One kind the scheduler follows: its informer and the handlers that feed the scheduler. */
+interface Feed {
+  readonly informer: Informer;
+  /** Attaches the handlers (a late attach first sees an add per cached object). */
+  attach(): void;
 }
 
 /** One term of scheduling: informers and a Scheduler built from them. */
 class SchedulingSession {
   readonly scheduler: Scheduler;
   readonly events: ApiSchedulerEvents;
-  private readonly informers: Informer[] = [];
+  private readonly feeds: Feed[] = [];
+  private readonly detach: (() => void)[] = [];
+  /** False when the informers are shared: they belong to their owner, who starts and stops them. */
+  private readonly ownsInformers: boolean;
 
   constructor(options: StartSchedulerOptions, clock: Clock, logger: ControlPlaneLogger) {
     this.events = new ApiSchedulerEvents({ client: options.client, logger, events: options.events, ...(options.eventSink ? { eventSink: options.eventSink } : {}) });
@@ -58,33 +80,47 @@ class SchedulingSession {
       logger: { error: (message) => logger.error(`scheduler: ${message}`) },
     });
     const s = this.scheduler;
+    const shared = options.informers;
+    this.ownsInformers = shared === undefined;
     const onError = (what: string) => (err: unknown) => logger.warn(`scheduler: watching ${what}: ${describeError(err)}; retrying`);
-    this.feed<Node>(informerFor<Node>(options.client, NODES, { onError: onError('nodes') }), (n) => s.addNode(n), (a, b) => s.updateNode(a, b), (n) => s.deleteNode(n));
-    this.feed<Service>(informerFor<Service>(options.client, SERVICES, { onError: onError('services') }), (x) => s.addService(x), (a, b) => s.updateService(a, b), (x) => s.deleteService(x));
-    this.feed<Pod>(informerFor<Pod>(options.client, PODS, { onError: onError('pods') }), (p) => s.addPod(p), (a, b) => s.updatePod(a, b), (p) => s.deletePod(p));
+    const informer = <T extends ApiObject>(ref: KindedRef): Informer<T> =>
+      shared ? shared.informer<T>(kindOf(ref)) : informerFor<T>(options.client, ref, { onError: onError(ref.plural) });
+    this.feed<Node>(informer<Node>(NODES), (n) => s.addNode(n), (a, b) => s.updateNode(a, b), (n) => s.deleteNode(n));
+    this.feed<Service>(informer<Service>(SERVICES), (x) => s.addService(x), (a, b) => s.updateService(a, b), (x) => s.deleteService(x));
+    this.feed<Pod>(informer<Pod>(PODS), (p) => s.addPod(p), (a, b) => s.updatePod(a, b), (p) => s.deletePod(p));
   }
 
   private feed<T extends ApiObject>(informer: Informer<T>, add: (o: T) => void, update: (a: T, b: T) => void, remove: (o: T) => void): void {
-    informer.onAdd(add);
-    informer.onUpdate(update);
-    informer.onDelete((obj) => remove(obj));
-    this.informers.push(informer as unknown as Informer);
+    this.feeds.push({
+      informer: informer as unknown as Informer,
+      attach: () => {
+        this.detach.push(informer.onAdd(add), informer.onUpdate(update), informer.onDelete((obj) => remove(obj)));
+      },
+    });
   }
 
-  /** Lists everything (nodes first, so pods find them), then starts scheduling; false when stopped first. */
+  /**
+   * Lists everything (nodes first, so pods find them), then starts scheduling; false when stopped
+   * first. Handlers attach kind by kind: a shared informer that is already warm replays its cache
+   * to them, nodes before pods as well.
+   */
   async start(signal: AbortSignal): Promise<boolean> {
-    const [nodes, services, pods] = this.informers;
-    nodes!.start();
-    services!.start();
-    if (!(await nodes!.waitForSync()) || !(await services!.waitForSync())) return false;
-    pods!.start();
-    if (!(await pods!.waitForSync()) || signal.aborted) return false;
+    const [nodes, services, pods] = this.feeds;
+    const begin = (feed: Feed): Promise<boolean> => {
+      feed.attach();
+      if (this.ownsInformers) feed.informer.start();
+      return feed.informer.waitForSync();
+    };
+    const [nodesSynced, servicesSynced] = await Promise.all([begin(nodes!), begin(services!)]);
+    if (!nodesSynced || !servicesSynced || signal.aborted) return false;
+    if (!(await begin(pods!)) || signal.aborted) return false;
     this.scheduler.start();
     return true;
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.informers.map((i) => i.stop()));
+    for (const remove of this.detach.splice(0)) remove();
+    if (this.ownsInformers) await Promise.all(this.feeds.map((f) => f.informer.stop()));
     await this.scheduler.stop();
     await this.events.flush();
   }

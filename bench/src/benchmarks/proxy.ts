@@ -1,16 +1,19 @@
-// `npm run bench -- proxy [--seconds S] [--rounds R] [--concurrency C] [--no-pin] [--one-source]`: HTTP requests per second and
-// p99 latency to a Service with two pods (small HTTP servers, each a process of its own; as root each
-// in a network namespace behind a bridge), from C concurrent clients (a generator process of its
-// own): direct to the pods (the baseline, in the same run), through the userspace proxy (in this
-// process) and, as root, through iptables DNAT. Two client shapes: keep-alive connections and a
-// new connection per request (the seed measured the old userspace kube-proxy at 288 req/s against
-// 6,253 direct). After a warm-up of every path, direct runs bracket each proxied run (see
-// ../proxy/schedule.ts). As root each path's clients come from an address of their own: with a
-// new connection per request the pods keep each connection in TIME_WAIT for a minute and
-// conntrack keeps it for two, and from one shared address a DNATed connection whose reply
-// tuple is still held by an earlier direct connection (or the other way round) has its source
-// port rewritten and may meet a pod's TIME_WAIT: each run would pay for the runs before it,
-// whatever its path. --one-source measures the old way.
+// `npm run bench -- proxy [--seconds S] [--rounds R] [--concurrency C] [--no-pin] [--one-source]`:
+// HTTP requests per second and p99 latency to a Service with two pods (small HTTP servers, each
+// a process of its own; as root each in a network namespace behind a bridge), from C concurrent
+// clients (a generator process of its own): direct to the pods (the baseline, in the same run),
+// through the userspace proxy (in this process) and, as root, through iptables DNAT. Two client
+// shapes: keep-alive connections and a new connection per request (the seed measured the old
+// userspace kube-proxy at 288 req/s against 6,253 direct). After a warm-up of every path, each
+// proxied path is measured in blocks of four runs with direct runs of its own, in ABBA order,
+// each block after a short warm-up run of its path (see ../proxy/schedule.ts). (A full garbage
+// collection in every process before each run was tried and dropped: the pods then spent about
+// four times the CPU per request, in every path.) As root each path's clients come from
+// an address of their own: with a new connection per request the pods keep each connection in
+// TIME_WAIT for a minute and conntrack keeps it for two, and from one shared address a DNATed
+// connection whose reply tuple is still held by an earlier direct connection (or the other way
+// round) has its source port rewritten and may meet a pod's TIME_WAIT: each run would pay for
+// the runs before it, whatever its path. --one-source measures the old way.
 // Placement: the generator has a core of its own, as a client on another machine would, and the
 // pods and the proxy share the other one, as on a node, where the proxy's CPU time is taken from
 // the pods'. Every path runs with the same placement. --no-pin lets everything share every core
@@ -30,7 +33,7 @@ import { IptablesProxy } from '@corral/network-iptables';
 import { UserspaceProxy, userspaceOptions } from '@corral/network-userspace';
 import { busyBetween, machineCpu, processCpuMs } from '../proxy/machine.js';
 import { startPods, type Pods } from '../proxy/pods.js';
-import { bracketedRatios, bracketedSchedule, median } from '../proxy/schedule.js';
+import { blockRatio, median, pairedSchedule, spread } from '../proxy/schedule.js';
 import { round } from '../stats.js';
 import type { BenchResult, BenchTarget } from '../types.js';
 
@@ -173,8 +176,8 @@ function mean(xs: LoadResult[]): LoadResult {
 export async function run(args: string[]): Promise<BenchResult> {
   const seconds = option(args, 'seconds', 8);
   const concurrency = option(args, 'concurrency', 50);
-  // Short runs, bracketed by direct ones: the machine's other load drifts.
-  const rounds = option(args, 'rounds', 8);
+  // Short runs in ABBA blocks with direct ones: the machine's other load drifts.
+  const rounds = option(args, 'rounds', 4);
   const root = process.getuid?.() === 0;
   const pinned = !args.includes('--no-pin') && cpus().length >= 2;
   // --one-source: every path's clients use the route's address, the method before each path had one of its own.
@@ -216,35 +219,54 @@ export async function run(args: string[]): Promise<BenchResult> {
     const sourceOf = (i: number) => (ownSources ? pods.clientAddresses?.[i] : undefined);
     const all = new Map<string, Path>(names.map((name, i) => [name, { targets: targetsOf.get(name)!, source: sourceOf(i) }]));
     results.clientAddresses = Object.fromEntries(names.map((name, i) => [name, sourceOf(i) ?? 'the route\'s']));
-    const runSeconds = seconds / rounds;
-    const order = bracketedSchedule(paths.map((p) => p.name), rounds);
+    // Each path's proxied runs add up to `seconds` per shape: two runs per block.
+    const runSeconds = seconds / (2 * rounds);
+    const blocks = pairedSchedule(paths.map((p) => p.name), rounds);
     for (const keepAlive of [true, false]) {
       const shape = keepAlive ? 'keepAlive' : 'newConnectionPerRequest';
       // Warm-up: every path once, in this shape, not counted.
       for (const t of all.values()) {
+        await sleep(SETTLE_MS);
         await measure(gen, pods, t, 1, concurrency, keepAlive);
-        await sleep(SETTLE_MS);
       }
-      const runs: LoadResult[] = [];
-      for (const name of order) {
-        runs.push(await measure(gen, pods, all.get(name)!, runSeconds, concurrency, keepAlive));
+      const measured: { block: (typeof blocks)[number]; runs: LoadResult[] }[] = [];
+      for (const block of blocks) {
+        // The block's first run follows a run of its own path, as its others do.
         await sleep(SETTLE_MS);
+        await measure(gen, pods, all.get(block.path)!, runSeconds / 2, concurrency, keepAlive);
+        const runs: LoadResult[] = [];
+        for (const name of block.runs) {
+          await sleep(SETTLE_MS);
+          runs.push(await measure(gen, pods, all.get(name)!, runSeconds, concurrency, keepAlive));
+        }
+        measured.push({ block, runs });
       }
-      const of = (name: string) => runs.filter((_, i) => order[i] === name);
-      const direct = mean(of('direct'));
-      const row: Record<string, unknown> = { direct: { ...direct, runsRps: of('direct').map((x) => x.rps) } };
+      const runsOf = (path: string, side: string) => measured.filter((m) => m.block.path === path).flatMap((m) => m.runs.filter((_, i) => m.block.runs[i] === side));
+      const allDirect = measured.flatMap((m) => m.runs.filter((_, i) => m.block.runs[i] === 'direct'));
+      const direct = mean(allDirect);
+      const row: Record<string, unknown> = { direct: { ...direct, runsRps: allDirect.map((x) => x.rps) } };
       for (const p of paths) {
-        const through = mean(of(p.name));
-        const ratios = bracketedRatios(order, runs.map((x) => x.rps), p.name);
+        const through = mean(runsOf(p.name, p.name));
+        const pairedDirect = mean(runsOf(p.name, 'direct'));
+        const ratios = measured.filter((m) => m.block.path === p.name).map((m) => blockRatio(m.block, m.runs.map((x) => x.rps)));
         const ratio = round(median(ratios), 3);
+        const s = spread(ratios);
         const cpuOf = (x: LoadResult) => x.cpuPerRequestUs.generator + x.cpuPerRequestUs.backends + x.cpuPerRequestUs.proxyProcess;
-        // What the ratio would be if CPU alone set the pace: the direct path's CPU per request over this path's.
-        row[p.name] = { ...through, runsRps: of(p.name).map((x) => x.rps), ratioToDirect: ratio, roundRatios: ratios.map((x) => round(x, 3)), cpuPerRequestRatio: round(cpuOf(direct) / cpuOf(through), 3) };
+        row[p.name] = {
+          ...through,
+          runsRps: runsOf(p.name, p.name).map((x) => x.rps),
+          pairedDirectRps: runsOf(p.name, 'direct').map((x) => x.rps),
+          ratioToDirect: ratio,
+          roundRatios: ratios.map((x) => round(x, 3)),
+          ratioSpread: { min: round(s.min, 3), q1: round(s.q1, 3), q3: round(s.q3, 3), max: round(s.max, 3) },
+          // What the ratio would be if CPU alone set the pace: its direct runs' CPU per request over this path's.
+          cpuPerRequestRatio: round(cpuOf(pairedDirect) / cpuOf(through), 3),
+        };
         const goal = GOALS[p.name]![shape];
         targets.push({
           what: `${p.name} req/s vs direct, ${shape}, ${concurrency} clients`,
           value: through.rps,
-          baseline: direct.rps,
+          baseline: pairedDirect.rps,
           ratio,
           target: `>= ${goal * 100}% of direct, no errors (the seed's userspace kube-proxy: 4.6%)`,
           met: ratio >= goal && through.errors === 0,
@@ -252,12 +274,12 @@ export async function run(args: string[]): Promise<BenchResult> {
       }
       results[shape] = row;
     }
-    results.order = order.join(' ');
+    results.order = blocks.map((b) => b.runs.map((r) => (r === 'direct' ? 'D' : r[0]!.toUpperCase())).join('')).join(' ');
     const busy = Math.max(...Object.values(results).flatMap((row) => (row && typeof row === 'object' ? Object.values(row).map((x: any) => x?.machineBusy ?? 0) : [])));
     results.loadAverageAtEnd = round(loadavg()[0]!, 2);
     const how =
       `Pods: ${pods.path === 'bridge' ? 'each in a network namespace of its own behind a bridge, reached the same way by every path' : 'on loopback (not root)'}. ` +
-      `One generator process runs every run${ownSources && pods.clientAddresses ? ', from an address of its own for each path (clientAddresses)' : ', every path from the same address'}; each path is warmed up once per shape; direct runs of ${round(runSeconds, 2)} s bracket every proxied run, whose ratio is its req/s over the mean of the two direct runs beside it (roundRatios, in run order), and ratioToDirect is their median.`;
+      `One generator process runs every run${ownSources && pods.clientAddresses ? ', from an address of its own for each path (clientAddresses)' : ', every path from the same address'}; each path is warmed up once per shape, and each block of four runs of ${round(runSeconds, 2)} s (ABBA: D P P D, then P D D P) after a short run of its path; a block's ratio is its proxied req/s over its direct req/s (roundRatios, in run order, with their ratioSpread), and ratioToDirect is their median.`;
     results.limits = pinned
       ? `generator pinned to CPU 0, the pods and the proxy (this process) to CPU 1, both shared with whatever else runs on the machine (load average ${results.loadAverageAtStart} at the start, ${results.loadAverageAtEnd} at the end): ` +
         `the proxy's CPU time is taken from the pods' core; the kernel's work for a packet runs mostly on the sender's core, so the split is not exact. ${how}`

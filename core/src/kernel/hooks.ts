@@ -204,7 +204,15 @@ export const CORRAL_HOOK_DOCS: { readonly [K in CorralHookName]: HookDoc } = {
     returns: 'A ProxyDataPath, or undefined; the first one returned wins.',
     when: 'Once when the proxy starts, on `proxyDataPath.for(agent.network.services)`.',
     mayBeSlow: false,
-    notes: 'Keyed by data path name: tap `hooks.proxyDataPath.for("iptables")`.',
+    notes:
+      'Keyed by data path name: tap `hooks.proxyDataPath.for("iptables")`. The proxy calls the data path\'s ' +
+      '`sync(table, changes)`: `table` is always the whole table, and `changes` (`ServiceTableChanges`) names the ' +
+      'Services and Service ports (`namespace/name:port/protocol`) added, changed or removed since the last table ' +
+      'it synced without error, so a data path that keeps state per Service (as iptables does) can skip comparing ' +
+      'the rest. A data path may ignore `changes` and replace its state from the table (the userspace one does). ' +
+      '`changes` is worked out after the `syncServices` taps, from the table they returned. After a sync that threw, ' +
+      'the next `changes` still count from the last table synced without error: a data path that may have applied ' +
+      'part of the failed sync must compare for itself on the next call.',
   },
   syncServices: {
     area: 'Service proxy',

@@ -124,4 +124,4 @@ export type {
   SandboxState,
 } from './contracts/runtime.js';
 export type { PodNetwork, PodNetworkAttachment, PodNetworkContext, PodNetworkStatus } from './contracts/network.js';
-export type { ProxyContext, ProxyDataPath, ServiceBackend, ServiceEntry, ServicePortEntry, ServiceTable } from './contracts/proxy.js';
+export type { ProxyContext, ProxyDataPath, ServiceBackend, ServiceEntry, ServicePortEntry, ServiceTable, ServiceTableChanges } from './contracts/proxy.js';

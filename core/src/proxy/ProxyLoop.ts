@@ -1,6 +1,8 @@
 // The service proxy loop (kube-proxy's): watch Services and Endpoints, and after every change
-// (batched) hand the whole desired table to the data path chosen in the config. A failed sync
-// is retried with backoff; a periodic resync repairs state changed behind the proxy's back.
+// (batched) hand the whole desired table to the data path chosen in the config, with what
+// changed since the last sync (see changes.ts). Only the Services that events touched are built
+// again. A failed sync is retried with backoff; a periodic resync looks at every Service again
+// and repairs state changed behind the proxy's back.
 import type { Endpoints, Service } from '../api/types.js';
 import type { ApiClient } from '../client/ApiClient.js';
 import { cacheKey } from '../client/informer/ObjectCache.js';
@@ -8,7 +10,8 @@ import { informerFor, type Informer } from '../client/informer/Informer.js';
 import type { Corral } from '../kernel/Corral.js';
 import { namedHookKeys } from '../kernel/hook-maps.js';
 import type { ProxyDataPath, ServiceTable } from '../kernel/contracts/proxy.js';
-import { buildServiceTable } from './table.js';
+import { tableChanges } from './changes.js';
+import { TableBuilder } from './TableBuilder.js';
 
 export interface ProxyOptions {
   corral: Corral;
@@ -51,6 +54,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const services: Informer<Service> = informerFor<Service>(client, 'services', { onError: (e) => onError(`watching services: ${String(e)}`) });
   const endpoints: Informer<Endpoints> = informerFor<Endpoints>(client, 'endpoints', { onError: (e) => onError(`watching endpoints: ${String(e)}`) });
 
+  const builder = new TableBuilder(
+    () => services.cache.list().map((s) => cacheKey(s)),
+    (key) => services.cache.get(key),
+    (key) => endpoints.cache.get(key),
+  );
   const batchMs = options.batchMs ?? 100;
   let table: ServiceTable | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -79,9 +87,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     const pending = waiters;
     waiters = [];
     try {
-      const desired = buildServiceTable(services.cache.list(), (ns, n) => endpoints.cache.get(cacheKey({ metadata: { namespace: ns, name: n } } as Endpoints)));
-      const final = await corral.hooks.syncServices.promise(desired);
-      await dataPath.sync(final);
+      const final = await corral.hooks.syncServices.promise(builder.build());
+      // Counted from the last table synced without error, whatever the taps did to this one.
+      await dataPath.sync(final, tableChanges(table, final));
       table = final;
       failures = 0;
       await corral.hooks.servicesSynced.promise(final).catch((e: unknown) => onError(`a servicesSynced tap failed: ${String(e)}`));
@@ -103,15 +111,22 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
     if (dirty) schedule(failures ? Math.min(MAX_BACKOFF_MS, 100 * 2 ** failures) : batchMs);
   };
 
-  for (const inf of [services, endpoints] as Informer[]) {
-    inf.onAdd(changed);
-    inf.onUpdate(changed);
-    inf.onDelete(changed);
+  const touched = (obj: Service | Endpoints) => {
+    builder.mark(cacheKey(obj));
+    changed();
+  };
+  for (const inf of [services, endpoints] as Informer<Service | Endpoints>[]) {
+    inf.onAdd(touched);
+    inf.onUpdate((_old, obj) => touched(obj));
+    inf.onDelete(touched);
     inf.start();
   }
   await Promise.all([services.waitForSync(), endpoints.waitForSync()]);
   await run();
-  const resync = setInterval(changed, options.resyncMs ?? 30_000);
+  const resync = setInterval(() => {
+    builder.markAll();
+    changed();
+  }, options.resyncMs ?? 30_000);
   resync.unref();
 
   return {

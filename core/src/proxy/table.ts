@@ -5,7 +5,7 @@ import type { ServiceBackend, ServiceEntry, ServicePortEntry, ServiceTable } fro
 export const DEFAULT_AFFINITY_TIMEOUT_SECONDS = 10_800;
 
 /** Services with a virtual address or a node port; headless and ExternalName ones have nothing to forward. */
-function forwarded(svc: Service): boolean {
+export function forwarded(svc: Service): boolean {
   const spec = svc.spec ?? {};
   if (spec.type === 'ExternalName') return false;
   const hasIP = Boolean(spec.clusterIP) && spec.clusterIP !== 'None';

@@ -1,9 +1,9 @@
 // The iptables data path. Each sync renders the table's rules (only the Services that changed
-// are rendered again) and writes only the chains that changed, in one iptables-restore (a large
-// change in several, see restore.ts); the built-in chains get one jump each into Corral's chains,
-// added once and removed on close. Every so often the whole set is written again, to repair
+// are rendered again: the proxy loop says which) and writes only the chains that changed, in
+// one iptables-restore (a large change in several, see restore.ts); the built-in chains get one
+// jump each into Corral's chains, added once and removed on close. Every so often the whole set is written again, to repair
 // changes made behind its back.
-import type { ProxyDataPath, ServiceTable } from '@corral/core/kernel';
+import type { ProxyDataPath, ServiceTable, ServiceTableChanges } from '@corral/core/kernel';
 import { chainsWithPrefix, hasRule, run } from './iptables.js';
 import { MAX_CHAINS_PER_PART, restorePlan, type RestorePlan } from './restore.js';
 import { chainNames, RenderCache, renderRules, type Chains, type Table } from './rules.js';
@@ -54,13 +54,17 @@ export class IptablesProxy implements ProxyDataPath {
     }
   }
 
-  async sync(table: ServiceTable): Promise<void> {
-    const rendered = renderRules(table, { prefix: this.options.prefix }, this.cache);
+  /**
+   * `changes` (from the proxy loop) names the Services to render again; without them, or after
+   * a failed sync (whose render the kernel may not hold), every Service is compared instead.
+   */
+  async sync(table: ServiceTable, changes?: ServiceTableChanges): Promise<void> {
+    const rendered = renderRules(table, { prefix: this.options.prefix }, this.cache, this.written ? changes : undefined);
     const full = this.written === undefined || Date.now() - this.lastFull > this.options.fullSyncIntervalMs;
     // A full write also deletes leftovers of an earlier process (same prefix).
     const previous = full ? await this.leftovers() : this.written;
     const always = full ? new Set([...rendered.nat.keys(), ...rendered.filter.keys()]) : undefined;
-    const plan = restorePlan(rendered, previous, always, this.options.maxChainsPerPart ?? MAX_CHAINS_PER_PART);
+    const plan = restorePlan(rendered, previous, always, this.options.maxChainsPerPart ?? MAX_CHAINS_PER_PART, full ? undefined : rendered.touched);
     try {
       for (const part of plan.parts) await run('iptables-restore', ['-w', '--noflush'], part);
       if (full) await this.ensureJumps();

@@ -31,18 +31,32 @@ interface Op {
   readonly remove?: boolean;
 }
 
-/** `previous` is what the kernel holds (undefined: unknown, write everything). */
+/**
+ * `previous` is what the kernel holds (undefined: unknown, write everything). `candidates`,
+ * when given with `previous`, are the only chains that may differ from it (a RenderCache's
+ * `touched`): the others are not compared, which at 10,000 Services is most of a plan's work.
+ */
 export function restorePlan(
   desired: Record<Table, Chains>,
   previous: Record<Table, Chains> | undefined,
   alwaysWrite: ReadonlySet<string> = new Set(),
   maxChainsPerPart = MAX_CHAINS_PER_PART,
+  candidates?: Record<Table, ReadonlySet<string>>,
 ): RestorePlan {
   const writes: Op[] = [];
   const gone: Op[] = [];
   for (const table of ['nat', 'filter'] as const) {
     const want = desired[table];
     const had = previous?.[table];
+    if (had && candidates && alwaysWrite.size === 0) {
+      for (const chain of candidates[table]) {
+        const rules = want.get(chain);
+        if (rules === undefined) {
+          if (had.has(chain)) gone.push({ table, chain });
+        } else if (!sameRules(had.get(chain), rules)) writes.push({ table, chain, rules });
+      }
+      continue;
+    }
     for (const [chain, rules] of want) {
       if (!had || alwaysWrite.has(chain) || !sameRules(had.get(chain), rules)) writes.push({ table, chain, rules });
     }

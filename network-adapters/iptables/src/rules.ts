@@ -22,6 +22,16 @@ export interface RenderOptions {
 export interface Rendered {
   readonly nat: Chains;
   readonly filter: Chains;
+  /**
+   * From a RenderCache: chains outside these are the same arrays as in its previous result
+   * (undefined: any chain may differ), so a plan against that result need compare only these.
+   */
+  readonly touched?: Record<Table, ReadonlySet<string>>;
+}
+
+/** What the proxy says changed since the last table (its ServiceTableChanges): `namespace/name` keys. */
+export interface ChangedServices {
+  readonly services: ReadonlySet<string>;
 }
 
 export function chainNames(prefix: string) {
@@ -70,29 +80,48 @@ export interface ServiceRules {
 /**
  * Remembers each Service's rules between syncs, so a sync renders only the Services that
  * changed (hashing chain names is most of the work at 10,000 Services), and the last result:
- * when the same Services come in the same order, the result is the last one with the changed
- * Services' chains swapped, and the shared chains rebuilt only if their lines changed.
- * Unchanged chains come back as the same arrays, which restorePlan compares in O(1).
+ * the result is the last one with the changed Services' chains swapped, and the shared chains
+ * rebuilt only if their lines changed. Which Services changed, the proxy says (`changes`);
+ * without that, each Service is compared with the one last rendered, and a table whose
+ * Services are not the same ones in the same order is assembled whole. Unchanged chains come
+ * back as the same arrays, which restorePlan compares in O(1).
  */
 export class RenderCache {
   private entries = new Map<string, { entry: ServiceEntry; rules: ServiceRules }>();
   private last?: { prefix: string; ids: string[]; rendered: Rendered };
 
-  render(table: ServiceTable, prefix: string): Rendered {
+  render(table: ServiceTable, prefix: string, changes?: ChangedServices): Rendered {
+    if (this.last && this.last.prefix !== prefix) {
+      this.entries.clear();
+      this.last = undefined;
+    }
+    const last = this.last;
+    // The changes are counted from the table last synced, which is the one last rendered here
+    // unless a render was never written (then the caller writes everything anyway).
+    const told = last !== undefined && changes !== undefined ? changes.services : undefined;
     const ids = table.services.map((e) => `${e.namespace}/${e.name}`);
     const changed: { before?: ServiceRules; after: ServiceRules }[] = [];
-    if (this.last && this.last.prefix !== prefix) this.entries.clear();
+    const present = new Set<string>();
     const all = table.services.map((entry, i) => {
-      const hit = this.entries.get(ids[i]!);
-      if (hit && sameData(hit.entry, entry)) return hit.rules;
+      const id = ids[i]!;
+      if (told?.has(id)) present.add(id);
+      const hit = this.entries.get(id);
+      if (hit && (told ? !told.has(id) : sameData(hit.entry, entry))) return hit.rules;
       const rules = renderService(entry, prefix);
-      this.entries.set(ids[i]!, { entry, rules });
+      this.entries.set(id, { entry, rules });
       changed.push({ before: hit?.rules, after: rules });
       return rules;
     });
-    const last = this.last;
     let rendered: Rendered;
-    if (last && last.prefix === prefix && sameLines(last.ids, ids)) {
+    if (told && last) {
+      for (const id of told) {
+        const hit = this.entries.get(id);
+        if (present.has(id) || !hit) continue;
+        changed.push({ before: hit.rules, after: NO_RULES });
+        this.entries.delete(id);
+      }
+      rendered = changed.length === 0 ? last.rendered : patch(last.rendered, changed, all, prefix);
+    } else if (last && sameLines(last.ids, ids)) {
       rendered = changed.length === 0 ? last.rendered : patch(last.rendered, changed, all, prefix);
     } else {
       rendered = assemble(all, prefix);
@@ -103,6 +132,8 @@ export class RenderCache {
     return rendered;
   }
 }
+
+const NO_RULES: ServiceRules = { dispatch: [], nodePorts: [], reject: [], chains: [] };
 
 /** Deep equality of plain data (what a ServiceEntry is), without building strings to compare. */
 function sameData(a: unknown, b: unknown): boolean {
@@ -164,9 +195,9 @@ export function renderService(entry: ServiceEntry, prefix: string): ServiceRules
   return { dispatch, nodePorts, reject, chains };
 }
 
-/** `cache` (optional) carries each Service's rules over from the last call. */
-export function renderRules(table: ServiceTable, options: RenderOptions, cache?: RenderCache): Rendered {
-  if (cache) return cache.render(table, options.prefix);
+/** `cache` (optional) carries each Service's rules over from the last call; `changes` (with a cache) says which Services to render again. */
+export function renderRules(table: ServiceTable, options: RenderOptions, cache?: RenderCache, changes?: ChangedServices): Rendered {
+  if (cache) return cache.render(table, options.prefix, changes);
   return assemble(
     table.services.map((entry) => renderService(entry, options.prefix)),
     options.prefix,
@@ -227,14 +258,27 @@ function patch(last: Rendered, changed: readonly { before?: ServiceRules; after:
   const names = chainNames(prefix);
   const nat: Chains = new Map(last.nat);
   const filter: Chains = new Map(last.filter);
-  for (const c of changed) for (const [name] of c.before?.chains ?? []) nat.delete(name);
-  for (const c of changed) for (const [name, chain] of c.after.chains) nat.set(name, chain);
+  const touched = { nat: new Set<string>(), filter: new Set<string>() };
+  for (const c of changed) {
+    for (const [name] of c.before?.chains ?? []) {
+      nat.delete(name);
+      touched.nat.add(name);
+    }
+  }
+  for (const c of changed) {
+    for (const [name, chain] of c.after.chains) {
+      nat.set(name, chain);
+      touched.nat.add(name);
+    }
+  }
   const same = (pick: (r: ServiceRules) => readonly string[]) => changed.every((c) => c.before !== undefined && sameLines(pick(c.before), pick(c.after)));
   if (!same((r) => r.dispatch) || !same((r) => r.nodePorts) || !same((r) => r.reject)) {
     const shared = sharedChains(all, prefix);
     nat.set(names.services, shared.dispatch);
     nat.set(names.nodePorts, shared.nodePorts);
     filter.set(names.reject, shared.reject);
+    touched.nat.add(names.services).add(names.nodePorts);
+    touched.filter.add(names.reject);
   }
-  return { nat, filter };
+  return { nat, filter, touched };
 }

@@ -3,7 +3,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { connect } from 'node:net';
 import { promisify } from 'node:util';
-import type { ServiceTable } from '@corral/core';
+import { tableChanges, type ServiceTable } from '@corral/core';
 import { IptablesProxy } from '../src/index.js';
 
 // Real rules (root): a network namespace of the test's own holds the backends behind a veth
@@ -160,4 +160,39 @@ test('a change larger than one restore input goes in parts and still lands whole
   for (let i = 0; i < 3; i++) t.is(await askOnce(l.serviceIP(20 + i), 80), 'b2');
   const left = (await ourChains(l.prefix)).filter((line) => line.startsWith(':') && /SVC-|SEP-/.test(line));
   t.is(left.length, 3 * 2);
+});
+
+test('with the proxy\'s changes, a change of one Service rewrites only its chains in the kernel; a removed Service\'s chains go', async (t) => {
+  const l = await lab(t);
+  const proxy = new IptablesProxy({ prefix: l.prefix, fullSyncIntervalMs: 60_000 });
+  t.teardown(() => proxy.close());
+  const services = (ports: number[]): ServiceTable => ({
+    services: ports.map((port, i) => ({
+      namespace: 'default',
+      name: `web${i}`,
+      clusterIP: l.serviceIP(40 + i),
+      sessionAffinity: 'None' as const,
+      ports: [{ protocol: 'TCP' as const, port: 80, backends: [{ ip: l.backendIP, port, ready: true }] }],
+    })),
+  });
+  const t0 = services([8001, 8001, 8001]);
+  await proxy.sync(t0, tableChanges(undefined, t0));
+  const before = await ourChains(l.prefix);
+  const t1: ServiceTable = { services: [t0.services[0]!, services([8001, 8002, 8001]).services[1]!, t0.services[2]!] };
+  await proxy.sync(t1, tableChanges(t0, t1));
+  t.deepEqual([proxy.lastPlan!.written, proxy.lastPlan!.deleted], [2, 1], "web1's service chain and its new endpoint chain; its old endpoint chain goes");
+  t.notRegex(proxy.lastPlan!.text, /web0|web2/);
+  t.is(await askOnce(l.serviceIP(41), 80), 'b2');
+  t.is(await askOnce(l.serviceIP(40), 80), 'b1');
+  const after = await ourChains(l.prefix);
+  const others = (lines: string[]) => lines.filter((line) => /default\/web[02]:/.test(line));
+  t.deepEqual(others(after), others(before), 'the other Services\' rules are as they were');
+
+  const t2: ServiceTable = { services: [t1.services[0]!, t1.services[1]!] };
+  await proxy.sync(t2, tableChanges(t1, t2));
+  t.is(proxy.lastPlan!.deleted, 2);
+  const left = await ourChains(l.prefix);
+  t.deepEqual(left.filter((line) => line.includes('default/web2')), [], "web2's rules are gone");
+  t.is(left.filter((line) => line.startsWith(':') && /SVC-|SEP-/.test(line)).length, 4);
+  await t.throwsAsync(askOnce(l.serviceIP(42), 80));
 });

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { ServiceTable } from '@corral/core';
+import { tableChanges, type ServiceTable } from '@corral/core';
 import { RenderCache, renderRules, restorePlan, type Chains } from '../src/index.js';
 
 const table = (backends: number, extra: object = {}): ServiceTable => ({
@@ -155,3 +155,35 @@ test('the render cache renders only what changed and gives the same rules as a f
   const noEndpoints: ServiceTable = { services: many(50, 7, 2).services.map((s, i) => (i === 3 ? { ...s, ports: [{ ...s.ports[0]!, backends: [] }] } : s)) };
   t.deepEqual(inOrder(renderRules(noEndpoints, opts, cache)), inOrder(fresh(noEndpoints)), 'a Service that lost its endpoints moves to the rejects');
 });
+
+test('with the proxy\'s changes: one Service changed is the only one rendered and compared; a removed Service\'s chains go', (t) => {
+  const cache = new RenderCache();
+  const opts = { prefix: 'CORRAL-' };
+  const inOrder = (r: Record<'nat' | 'filter', Chains>) => (['nat', 'filter'] as const).map((table) => [...r[table]].sort(([a], [b]) => (a < b ? -1 : 1)));
+  const t0 = many(50, undefined, 2);
+  const a = renderRules(t0, opts, cache, tableChanges(undefined, t0));
+  // s7 changes; s9 changes too but the changes do not say so: it must not be looked at.
+  const t1: ServiceTable = { services: t0.services.map((s, i) => (i === 7 ? many(50, 7, 2).services[7]! : i === 9 ? many(50, 9, 2).services[9]! : s)) };
+  const told = { services: new Set(['default/s7']) };
+  const b = renderRules(t1, opts, cache, told);
+  t.deepEqual(names(b.touched!.nat), names(new Set([...a.nat.keys(), ...b.nat.keys()].filter((c) => a.nat.get(c) !== b.nat.get(c)))), 'touched: exactly the chains that differ');
+  t.is(b.touched!.nat.size, 3 + 2, "s7's service chain and its old and new endpoint chains");
+  t.is(b.touched!.filter.size, 0);
+  const plan = restorePlan(b, a, undefined, undefined, b.touched);
+  t.deepEqual([plan.written, plan.deleted], [3, 2]);
+  t.deepEqual(plan.text, restorePlan(b, a).text, 'the same plan as comparing every chain');
+  t.notRegex(plan.text, /10\.244\.\d+\.10:/, 's9 is not rewritten');
+
+  // s3 goes away: its chains go, and the dispatch chain is rebuilt without it.
+  const t2: ServiceTable = { services: t1.services.filter((_, i) => i !== 3) };
+  const c = renderRules(t2, opts, cache, tableChanges(t1, t2));
+  const gone = restorePlan(c, b, undefined, undefined, c.touched);
+  t.is(gone.deleted, 3, 'its service chain and its two endpoint chains');
+  t.is(gone.written, 1, 'the dispatch chain');
+  t.regex(gone.text, /^:CORRAL-SERVICES /m);
+  // The changes are trusted: s9, changed without being named, still has the rules it had.
+  t.deepEqual(inOrder(c), inOrder(renderRules({ services: t2.services.map((s) => (s.name === 's9' ? t0.services[9]! : s)) }, opts)), 'the same rules as a fresh render');
+  t.is(renderRules(t2, opts, cache, tableChanges(t2, t2)), c, 'no changes: the last result');
+});
+
+const names = (xs: Iterable<string>) => [...xs].sort();

@@ -85,13 +85,20 @@ export class IptablesProxy implements ProxyDataPath {
         while (await hasRule(j.table, j.chain, rule)) await run('iptables', ['-w', '-t', j.table, '-D', j.chain, ...rule]);
       }
     }
-    const lines: string[] = [];
+    // Every chain is flushed before any is deleted, so no deletion meets a jump into its chain.
+    // Both go in parts: one restore's time grows with the square of the chains it names.
+    const flushes: string[] = [];
+    const deletions: string[] = [];
+    const size = this.options.maxChainsPerPart ?? MAX_CHAINS_PER_PART;
     for (const table of ['nat', 'filter'] as const) {
       const chains = await chainsWithPrefix(table, this.options.prefix);
-      if (chains.length === 0) continue;
-      lines.push(`*${table}`, ...chains.map((c) => `:${c} - [0:0]`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+      for (let i = 0; i < chains.length; i += size) {
+        const part = chains.slice(i, i + size);
+        flushes.push([`*${table}`, ...part.map((c) => `:${c} - [0:0]`), 'COMMIT'].join('\n') + '\n');
+        deletions.push([`*${table}`, ...part.map((c) => `-X ${c}`), 'COMMIT'].join('\n') + '\n');
+      }
     }
-    if (lines.length) await run('iptables-restore', ['-w', '--noflush'], lines.join('\n') + '\n');
+    for (const input of [...flushes, ...deletions]) await run('iptables-restore', ['-w', '--noflush'], input);
     this.written = undefined;
   }
 

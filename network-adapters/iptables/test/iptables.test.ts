@@ -160,6 +160,10 @@ test('a change larger than one restore input goes in parts and still lands whole
   for (let i = 0; i < 3; i++) t.is(await askOnce(l.serviceIP(20 + i), 80), 'b2');
   const left = (await ourChains(l.prefix)).filter((line) => line.startsWith(':') && /SVC-|SEP-/.test(line));
   t.is(left.length, 3 * 2);
+  // close goes in parts too: every chain flushed before any is deleted.
+  await proxy.sync(services(8, 8001));
+  await proxy.close();
+  t.deepEqual(await ourChains(l.prefix), []);
 });
 
 test('with the proxy\'s changes, a change of one Service rewrites only its chains in the kernel; a removed Service\'s chains go', async (t) => {

@@ -105,6 +105,7 @@ async function runOverlay(options: OverlayPluginOptions, ctx: ComponentContext, 
     ctx.logger.warn(`overlay: pods' MTU ${options.mtu} is more than the VXLAN device's ${deviceMtu} (the underlay's MTU less ${VXLAN_OVERHEAD}): full-size packets between nodes will be fragmented or dropped; set the ${PLUGIN_NAME} option mtu to ${deviceMtu}, or leave it out`);
   }
   podMtu.set(deviceMtu);
+  for (const advice of await vxlan.underlayAdvice().catch((err: Error) => [`cannot read the underlay's offloads: ${err.message}`])) ctx.logger.warn(`overlay: ${advice}`);
   await ctx.client.patch('nodes', nodeName, { metadata: { annotations: { [VTEP_MAC_ANNOTATION]: mac, [UNDERLAY_IP_ANNOTATION]: localIP } } }, 'merge');
 
   let timer: NodeJS.Timeout | undefined;

@@ -4,6 +4,7 @@
 // entry (MAC -> the peer's underlay address). No multicast, no learning: the store says who is where.
 import { execFile } from 'node:child_process';
 import { addressAt, ip, ipBatch, IpError, linkExists, parseIpv4Cidr } from '@corral/core/net';
+import { readOffloads, underlayAdvice } from './offloads.js';
 
 export interface VxlanOptions {
   /** Default "corral.1". */
@@ -179,6 +180,18 @@ export class Vxlan {
     const link = links.find((l) => l.addr_info?.some((a) => a.local === this.options.localIP));
     if (!link) throw new Error(`no interface holds the underlay address ${this.options.localIP}${this.options.nodeNetns ? ` in ${this.options.nodeNetns}` : ''}`);
     return { name: link.ifname, mtu: link.mtu };
+  }
+
+  /**
+   * What the underlay interface lacks to carry the overlay's large packets whole (see offloads.ts);
+   * empty when nothing, or when ethtool is not installed.
+   */
+  async underlayAdvice(): Promise<string[]> {
+    const { name } = await this.underlay();
+    const features = await readOffloads(name, this.options.nodeNetns);
+    if (!features) return [];
+    const [link] = JSON.parse(await this.ip(['-d', '-j', 'link', 'show', 'dev', name])) as { linkinfo?: { info_kind?: string } }[];
+    return underlayAdvice(name, features, Boolean(link?.linkinfo?.info_kind));
   }
 
   /** Pods' packets to other nodes are forwarded by this one. */

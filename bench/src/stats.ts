@@ -56,12 +56,13 @@ export function latencySummary(samples: readonly number[]): { p50: number; p99: 
  * Starts `op` at a fixed rate for `durationMs`, whether or not earlier calls have finished (an
  * open loop, as real clients behave). Each latency is measured from the moment the call was due,
  * so a stalled server shows in the figures rather than slowing the schedule down. At most
- * `maxInFlight` calls run at once; a call that finds the limit reached counts as late.
+ * `maxInFlight` calls run at once; a call that finds the limit reached counts as late. `op` gets
+ * the moment its call was due (on nowMs()'s clock), for callers that time parts of a call.
  */
 export async function paced(
   ratePerSec: number,
   durationMs: number,
-  op: (i: number) => Promise<unknown>,
+  op: (i: number, due: number) => Promise<unknown>,
   maxInFlight = 1000,
 ): Promise<{ latencies: number[]; started: number; achievedPerSec: number; errors: number; firstError?: string }> {
   const interval = 1000 / ratePerSec;
@@ -76,7 +77,7 @@ export async function paced(
     const wait = due - nowMs();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
     while (running.size >= maxInFlight) await Promise.race(running);
-    const call = op(i).then(
+    const call = op(i, due).then(
       () => {
         latencies.push(nowMs() - due);
       },

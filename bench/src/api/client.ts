@@ -24,17 +24,17 @@ export class ApiClient {
    * One request. A kept-alive connection the server closed as idle just as it was reused fails
    * before any answer: the request was never read, so it goes once more (as real clients do).
    */
-  async send(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply> {
+  async send(method: string, path: string, body?: unknown, contentType = 'application/json', headers?: Record<string, string>): Promise<Reply> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
-      return await this.sendOnce(method, path, payload, contentType, true);
+      return await this.sendOnce(method, path, payload, contentType, true, headers);
     } catch (err) {
       if (!(err as { staleConnection?: boolean }).staleConnection) throw err;
-      return this.sendOnce(method, path, payload, contentType, false);
+      return this.sendOnce(method, path, payload, contentType, false, headers);
     }
   }
 
-  private sendOnce(method: string, path: string, payload: string | undefined, contentType: string, mayRetry: boolean): Promise<Reply> {
+  private sendOnce(method: string, path: string, payload: string | undefined, contentType: string, mayRetry: boolean, extra?: Record<string, string>): Promise<Reply> {
     return new Promise((resolve, reject) => {
       const req = request(
         {
@@ -45,6 +45,7 @@ export class ApiClient {
           agent: this.agent,
           headers: {
             Accept: 'application/json',
+            ...extra,
             ...(payload !== undefined ? { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(payload) } : {}),
           },
         },
@@ -64,8 +65,8 @@ export class ApiClient {
   }
 
   /** Sends the request and fails unless the answer has the expected status. */
-  async expect(status: number, method: string, path: string, body?: unknown, contentType?: string): Promise<string> {
-    const reply = await this.send(method, path, body, contentType);
+  async expect(status: number, method: string, path: string, body?: unknown, contentType?: string, headers?: Record<string, string>): Promise<string> {
+    const reply = await this.send(method, path, body, contentType, headers);
     if (reply.status !== status) {
       throw new Error(`${method} ${path}: expected ${status}, got ${reply.status}: ${reply.body.slice(0, 300)}`);
     }

@@ -3,8 +3,10 @@
 // processes. The main thread sends a task, the worker answers with the raw figures.
 import { parentPort } from 'node:worker_threads';
 import { Etcd3 } from 'etcd3';
-import { drive, paced } from '../stats.js';
+import { drive, nowMs, paced } from '../stats.js';
+import type { ClientSide } from './callTrace.js';
 import { ApiClient, benchPod, podsPath } from './client.js';
+import { CALL_HEADER, epochMs } from './serverProbe.js';
 
 export type Op = 'create' | 'get' | 'list' | 'mutate';
 
@@ -28,6 +30,8 @@ export interface PacedTask {
   prefix: string;
   ratePerSec: number;
   durationMs: number;
+  /** Name each call in a header and give back its timestamps (for ServerProbe's trace). */
+  trace?: boolean;
 }
 
 /** The baseline of the paced run: plain puts of a pod's JSON straight to etcd, at the same rate. */
@@ -49,6 +53,8 @@ export interface TaskResult {
   firstError?: string;
   /** Bytes of the last list answer, to show what a list of N objects weighs. */
   listBytes?: number;
+  /** A traced paced run's calls. */
+  calls?: ClientSide[];
 }
 
 async function runDrive(task: DriveTask): Promise<TaskResult> {
@@ -93,20 +99,37 @@ async function runPaced(task: PacedTask): Promise<TaskResult> {
   const path = podsPath(task.namespace);
   const created: string[] = [];
   let patched = 0;
+  const calls: ClientSide[] = [];
   const start = Date.now();
   try {
-    const run = await paced(task.ratePerSec, task.durationMs, async (i) => {
+    const run = await paced(task.ratePerSec, task.durationMs, async (i, due) => {
+      const sent = epochMs();
+      // `due` is on nowMs()'s clock; the server's side is on the epoch clock.
+      const dueAt = sent - (nowMs() - due);
+      const traced = (name: string) => (task.trace ? { [CALL_HEADER]: name } : undefined);
+      let method: string;
+      let name: string;
       if (i < PATCH_LAG || i % 2 === 0 || patched === created.length) {
-        const name = `${task.prefix}${i}`;
-        await client.expect(201, 'POST', path, benchPod(task.namespace, name));
+        method = 'POST';
+        name = `${task.prefix}${i}`;
+        await client.expect(201, method, path, benchPod(task.namespace, name), undefined, traced(name));
         created.push(name);
       } else {
-        const target = created[patched++]!;
+        method = 'PATCH';
+        name = created[patched++]!;
         const patch = { metadata: { labels: { revision: String(i) } } };
-        await client.expect(200, 'PATCH', `${path}/${target}`, patch, 'application/merge-patch+json');
+        await client.expect(200, method, `${path}/${name}`, patch, 'application/merge-patch+json', traced(name));
       }
+      if (task.trace) calls.push({ method, name, due: dueAt, sent, answered: epochMs() });
     });
-    return { latencies: run.latencies, opsPerSec: run.achievedPerSec, elapsedMs: Date.now() - start, errors: run.errors, ...(run.firstError ? { firstError: run.firstError } : {}) };
+    return {
+      latencies: run.latencies,
+      opsPerSec: run.achievedPerSec,
+      elapsedMs: Date.now() - start,
+      errors: run.errors,
+      ...(run.firstError ? { firstError: run.firstError } : {}),
+      ...(task.trace ? { calls } : {}),
+    };
   } finally {
     client.close();
   }

@@ -1,14 +1,20 @@
-// `npm run bench -- api [--quick]`: the API server over HTTP on both backends. Creates/s, gets/s
-// and lists of 1,000 pods/s at 1 and 64 keep-alive clients (plain node:http, in a worker thread),
-// with p50/p99 latency; beside them, in alternating rounds, creates through the same Store API
-// with no HTTP in between (the baseline); and mutating calls paced at 500/s on etcd for their p99,
-// beside plain etcd puts at the same rate (etcd's own p99 on this machine).
+// `npm run bench -- api [--quick] [--paced-only] [--no-trace]`: the API server over HTTP on both
+// backends. Creates/s, gets/s and lists of 1,000 pods/s at 1 and 64 keep-alive clients (plain
+// node:http, in a worker thread), with p50/p99 latency; beside them, in alternating rounds,
+// creates through the same Store API with no HTTP in between (the baseline); and mutating calls
+// paced at 500/s on etcd for their p99, beside plain etcd puts at the same rate (etcd's own p99
+// on this machine). The paced run also reports why its tail is what it is: the server thread's
+// event-loop delay and GC pauses, etcd's fsync and commit times, and (unless --no-trace) where
+// the slowest 1% of calls spent their time. --paced-only skips to the paced run.
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Store, StoredObject } from '@corral/core';
 import { startEtcd, startTestApiServer, type TestApiServer } from '@corral/core/testing';
+import { summarizeTrace } from '../api/callTrace.js';
 import { ApiClient, benchPod } from '../api/client.js';
+import { etcdSnapshot, etcdWindow } from '../api/etcdMetrics.js';
+import { ServerProbe } from '../api/serverProbe.js';
 import type { Task, TaskResult } from '../api/worker.js';
 import { drive, latencySummary, round } from '../stats.js';
 import type { BenchResult, BenchTarget } from '../types.js';
@@ -120,31 +126,37 @@ async function measureBackend(server: TestApiServer, load: LoadWorker, sizes: Si
 
 export async function run(args: string[]): Promise<BenchResult> {
   const quick = args.includes('--quick');
+  const pacedOnly = args.includes('--paced-only');
+  const trace = !args.includes('--no-trace');
   const sizes = quick ? QUICK : FULL;
   const load = new LoadWorker();
   const etcd = await startEtcd();
   const servers: TestApiServer[] = [];
   const started = Date.now();
   try {
-    const results: Record<string, unknown> = { cpus: cpus().length, quick };
+    const results: Record<string, unknown> = { cpus: cpus().length, quick, ...(pacedOnly ? { pacedOnly } : {}), node: process.execArgv.join(' ') };
     const targets: BenchTarget[] = [];
-    for (const backend of ['embedded', 'etcd'] as const) {
+    for (const backend of pacedOnly ? (['etcd'] as const) : (['embedded', 'etcd'] as const)) {
       const server = await startTestApiServer(backend === 'etcd' ? { backend, etcdEndpoint: etcd.endpoint } : { backend });
       servers.push(server);
-      const measured = await measureBackend(server, load, sizes[backend]);
-      results[backend] = measured.results;
-      targets.push({
-        what: `${backend}: API server creates/s at 64 clients vs creates/s through the bare store`,
-        value: measured.apiW,
-        baseline: measured.storeW,
-        target: '>= 50% of baseline',
-        met: measured.apiW >= 0.5 * measured.storeW,
-      });
+      if (!pacedOnly) {
+        const measured = await measureBackend(server, load, sizes[backend]);
+        results[backend] = measured.results;
+        targets.push({
+          what: `${backend}: API server creates/s at 64 clients vs creates/s through the bare store`,
+          value: measured.apiW,
+          baseline: measured.storeW,
+          target: '>= 50% of baseline',
+          met: measured.apiW >= 0.5 * measured.storeW,
+        });
+      }
       if (backend === 'etcd') {
         await namespace(server.url, 'bench-paced');
         const pacedMs = sizes.etcd.pacedMs;
         // The baseline: etcd's own latency for plain puts of the same objects at the same rate.
+        const rawDisk = await etcdSnapshot(etcd.endpoint);
         const raw = await load.run({ type: 'pacedEtcd', endpoint: etcd.endpoint, prefix: `/bench-raw-${randomUUID()}/`, ratePerSec: PACED_RATE, durationMs: pacedMs });
+        const rawEtcdDisk = etcdWindow(rawDisk, await etcdSnapshot(etcd.endpoint));
         const pacedFigures = (run: TaskResult, mix: string) => ({
           ratePerSec: PACED_RATE,
           durationMs: pacedMs,
@@ -156,10 +168,21 @@ export async function run(args: string[]): Promise<BenchResult> {
           mix,
         });
         const rawFigures = pacedFigures(raw, 'puts of the same pods straight to etcd (etcd3 client), no API server');
-        const r = await load.run({ type: 'paced', url: server.url, namespace: 'bench-paced', prefix: 'm-', ratePerSec: PACED_RATE, durationMs: pacedMs });
+        const disk = await etcdSnapshot(etcd.endpoint);
+        const probe = new ServerProbe(trace ? server.store : undefined);
+        const r = await load
+          .run({ type: 'paced', url: server.url, namespace: 'bench-paced', prefix: 'm-', ratePerSec: PACED_RATE, durationMs: pacedMs, trace })
+          .finally(() => probe.stop());
+        const serverThread = probe.stop();
+        const etcdDisk = etcdWindow(disk, await etcdSnapshot(etcd.endpoint));
         const apiFigures = pacedFigures(r, 'creates and merge patches (of pods whose create has answered), alternating');
-        results.rawEtcdPaced = rawFigures;
-        results.etcdPaced = apiFigures;
+        results.rawEtcdPaced = { ...rawFigures, etcdDisk: rawEtcdDisk };
+        results.etcdPaced = {
+          ...apiFigures,
+          etcdDisk,
+          serverThread: { ...serverThread, busyMsPerCall: round(serverThread.busyMs / Math.max(1, r.latencies.length), 3) },
+          ...(r.calls ? { slowCalls: summarizeTrace(r.calls, probe.calls) } : {}),
+        };
         const rawSummary = rawFigures.latencyMs;
         const summary = apiFigures.latencyMs;
         targets.push({

@@ -3,11 +3,14 @@
 // the bridge) and an address leased from the node's subnet. No NAT: pods are reached by their
 // addresses on this machine, and other nodes' pods through the overlay.
 import { createHash } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { addressAt, IpError, ip, ipBatch, linkExists, parseIpv4Cidr, type Ipv4Range } from '@corral/core/net';
+import { addressAt, IpError, parseIpv4Cidr, type Ipv4Range } from '@corral/core/net';
+import { ip, ipBatch, linkExists } from './ipRunner.js';
 import type { PodNetwork, PodNetworkAttachment, PodNetworkStatus } from '@corral/core/kernel';
 import { acceptBridgeForwarding, removeBridgeForwarding } from './forward.js';
 import { Ipam } from './Ipam.js';
+import { alreadyExists, freshPodLines, podSideLines, teardownFailures, teardownLines, withFailedLine, type PodBatchInput } from './podBatch.js';
 
 export interface BridgeOptions {
   /** The bridge's name; default "corral0". */
@@ -62,44 +65,31 @@ export class BridgeNetwork implements PodNetwork {
     const { netns, hostVeth } = podLinkNames(pod.uid);
     const address = await this.ipam.lease(pod.uid);
     const mac = macOf(address);
-    // Few `ip` runs (each one a process): pods start in bursts, and each run costs the node CPU.
+    const input = { netns, hostVeth, bridge: this.options.bridge, address, prefix: this.range.prefix, mac, gateway: this.gateway, mtu: this.options.mtu };
     try {
-      await ip(['netns', 'add', netns]).catch((err: IpError) => {
-        if (!/File exists/.test(err.stderr)) throw err;
-      });
-      const node: string[] = [];
-      if (!(await linkExists(hostVeth, this.options.nodeNetns))) {
-        // A half-made pair from an earlier attempt: start over.
-        if (await linkExists('eth0', netns)) await ip(['-n', netns, 'link', 'del', 'eth0']);
-        // The peer is made in the pod's namespace, as its eth0.
-        node.push(`link add ${hostVeth} ${this.mtuArgs().join(' ')} type veth peer name eth0 ${this.mtuArgs().join(' ')} netns ${netns}`);
-      }
-      // The node's neighbour (ARP) entry for the address names this pod's MAC at once: an entry
-      // left by an earlier pod on the same address would name that pod's MAC, and the node's
-      // packets to the new pod would go nowhere until the entry failed its probes (tens of seconds).
-      node.push(`link set ${hostVeth} master ${this.options.bridge} up`, `neigh replace ${address} lladdr ${mac} dev ${this.options.bridge} nud reachable`);
-      await ipBatch(node, this.options.nodeNetns);
-      await ipBatch(
-        ['link set lo up', `link set eth0 address ${mac}`, `address replace ${address}/${this.range.prefix} dev eth0`, 'link set eth0 up', `route replace default via ${this.gateway} dev eth0`],
-        netns,
-      );
+      // A node in a namespace of its own (tests) takes the careful path: `ip -n X netns add`
+      // would make the pod's namespace inside the node's mount namespace, unseen by the runtime.
+      if (this.options.nodeNetns || !(await this.freshSetup(pod.uid, input))) await this.carefulSetup(input);
     } catch (err) {
       await this.teardown(pod).catch(() => undefined);
-      throw new Error(`setting up the network of pod ${pod.namespace}/${pod.name}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`setting up the network of pod ${pod.namespace}/${pod.name} (namespace ${netns}, address ${address}): ${err instanceof Error ? err.message : String(err)}`);
     }
     return { ip: address, ips: [address], netnsPath: join(NETNS_DIR, netns), gateway: this.gateway };
   }
 
   async teardown(pod: PodNetworkAttachment): Promise<void> {
     const { netns, hostVeth } = podLinkNames(pod.uid);
-    // Deleting the namespace deletes eth0 and with it the host end of the pair.
-    await ip(['netns', 'del', netns]).catch((err: IpError) => {
-      if (!/No such file|not found|Invalid argument/i.test(err.stderr)) throw err;
-    });
-    if (await linkExists(hostVeth, this.options.nodeNetns)) await this.ip(['link', 'del', hostVeth]).catch(() => undefined);
     const address = await this.ipam.addressOf(pod.uid);
-    // The node would otherwise keep sending to this pod's MAC when the address is leased again.
-    if (address) await this.ip(['neigh', 'del', address, 'dev', this.options.bridge]).catch(() => undefined);
+    if (this.options.nodeNetns) {
+      await ip(['netns', 'del', netns]).catch((err: IpError) => {
+        if (!/No such file|not found|Invalid argument/i.test(err.stderr)) throw err;
+      });
+    }
+    const lines = teardownLines(netns, hostVeth, this.options.bridge, address);
+    await ipBatch(this.options.nodeNetns ? lines.slice(1) : lines, this.options.nodeNetns).catch((err: IpError) => {
+      const failures = teardownFailures(err.stderr ?? String(err));
+      if (failures.length > 0) throw new Error(`tearing down the network of pod ${pod.namespace}/${pod.name} (namespace ${netns}): ${failures.join('; ')}`);
+    });
     await this.ipam.release(pod.uid);
   }
 
@@ -116,6 +106,46 @@ export class BridgeNetwork implements PodNetwork {
   /** The uids holding addresses now (for an agent's orphan cleanup). */
   async leasedPods(): Promise<string[]> {
     return [...(await this.ipam.leases()).values()];
+  }
+
+  /**
+   * The pod's network in one `ip` run; false when part of it was there already (a retried or
+   * re-adopted pod), for the careful path to finish.
+   */
+  private async freshSetup(uid: string, input: PodBatchInput): Promise<boolean> {
+    const dir = join(this.options.stateDir, 'batches');
+    const file = join(dir, uid);
+    await mkdir(dir, { recursive: true });
+    await writeFile(file, podSideLines(input).join('\n') + '\n');
+    const lines = freshPodLines(input, file);
+    try {
+      await ip(['-batch', '-'], lines.join('\n') + '\n');
+      return true;
+    } catch (err) {
+      if (alreadyExists(err)) return false;
+      throw withFailedLine(err, lines);
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  /** Setup step by step, keeping what an earlier setup of the pod made. */
+  private async carefulSetup(input: PodBatchInput): Promise<void> {
+    const { netns, hostVeth } = input;
+    await ip(['netns', 'add', netns]).catch((err: IpError) => {
+      if (!/File exists/.test(err.stderr)) throw err;
+    });
+    const node: string[] = [];
+    if (!(await linkExists(hostVeth, this.options.nodeNetns))) {
+      // A half-made pair from an earlier attempt: start over.
+      if (await linkExists('eth0', netns)) await ip(['-n', netns, 'link', 'del', 'eth0']);
+      // The peer is made in the pod's namespace, as its eth0.
+      node.push(`link add ${hostVeth} ${this.mtuArgs().join(' ')} type veth peer name eth0 ${this.mtuArgs().join(' ')} netns ${netns}`);
+    }
+    // See freshPodLines for the neighbour entry.
+    node.push(`link set ${hostVeth} master ${this.options.bridge} up`, `neigh replace ${input.address} lladdr ${input.mac} dev ${this.options.bridge} nud reachable`);
+    await ipBatch(node, this.options.nodeNetns);
+    await ipBatch(podSideLines(input), netns);
   }
 
   private async ensureBridge(): Promise<void> {

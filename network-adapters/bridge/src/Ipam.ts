@@ -12,6 +12,11 @@ const LAST_LEASED = 'last-leased';
 export class Ipam {
   /** Setups run one at a time: no two pods race for one address. */
   private chain: Promise<unknown> = Promise.resolve();
+  /**
+   * uid -> address, read from the directory once: finding a pod's lease otherwise reads every
+   * lease file, for each pod of a burst. This adapter is the directory's only writer.
+   */
+  private byUid?: Map<string, string>;
 
   constructor(
     private readonly dir: string,
@@ -38,6 +43,7 @@ export class Ipam {
           await file.writeFile(uid);
           await file.close();
           await writeFile(join(this.dir, LAST_LEASED), ip);
+          (await this.known()).set(uid, ip);
           return ip;
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -51,6 +57,7 @@ export class Ipam {
     return this.serial(async () => {
       const ip = await this.find(uid);
       if (ip) await rm(join(this.dir, ip), { force: true });
+      (await this.known()).delete(uid);
     });
   }
 
@@ -85,8 +92,16 @@ export class Ipam {
   }
 
   private async find(uid: string): Promise<string | undefined> {
-    for (const [ip, owner] of await this.leases()) if (owner === uid) return ip;
-    return undefined;
+    return (await this.known()).get(uid);
+  }
+
+  private async known(): Promise<Map<string, string>> {
+    if (!this.byUid) {
+      const byUid = new Map<string, string>();
+      for (const [ip, owner] of await this.leases()) if (owner) byUid.set(owner, ip);
+      this.byUid ??= byUid;
+    }
+    return this.byUid;
   }
 
   private serial<T>(work: () => Promise<T>): Promise<T> {

@@ -8,3 +8,5 @@ export type { CniConfigOptions } from './cni.js';
 export { Ipam } from './Ipam.js';
 export { withNodeSubnet } from './lazy.js';
 export { acceptBridgeForwarding, bridgeForwarding, removeBridgeForwarding } from './forward.js';
+export { CommandRunner } from './runner.js';
+export type { CommandResult } from './runner.js';

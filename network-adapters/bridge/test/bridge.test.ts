@@ -175,3 +175,29 @@ test('the CNI config for containerd: bridge + host-local on the node subnet, no 
   t.false(bridge.ipMasq);
   t.deepEqual(bridge.ipam.ranges, [[{ subnet: '10.244.7.0/24', gateway: '10.244.7.1' }]]);
 });
+
+test('a setup failing part-way names the failed command and leaves no namespace, pair or lease', async (t) => {
+  const { net, pod } = await network(t);
+  await net.setup(pod('first'));
+  // The bridge goes behind the adapter's back: the next pod's batch fails at its third line.
+  await run('ip', ['link', 'del', net.options.bridge]);
+  const broken = pod('broken');
+  const err = await t.throwsAsync(net.setup(broken));
+  t.regex(err!.message, /setting up the network of pod default\/broken \(namespace corral-[^,]+, address 10\.214\.\d+\.\d+\): ip .*link set crl\w+ master crltb\d+ up.*: .*(Cannot find device|Device does not exist)/);
+  const names = podLinkNames(broken.uid);
+  t.false(await linkExists(names.hostVeth));
+  await t.throwsAsync(readFile(`/run/netns/${names.netns}`));
+  t.false((await net.leasedPods()).includes(broken.uid));
+});
+
+test('a setup finishes what an earlier attempt left half-made (a namespace without its pair)', async (t) => {
+  const { net, pod } = await network(t);
+  const a = pod('a');
+  const names = podLinkNames(a.uid);
+  await run('ip', ['netns', 'add', names.netns]);
+  const { ip: address } = await net.setup(a);
+  t.true(await linkExists(names.hostVeth));
+  t.regex((await run('ip', ['-n', names.netns, 'address', 'show', 'eth0'])).stdout, new RegExp(`inet ${address.replace(/\./g, '\\.')}/`));
+  const ping = await run('busybox', ['ping', '-c', '1', '-W', '2', address]);
+  t.regex(ping.stdout, /1 packets received/);
+});

@@ -5,3 +5,4 @@ export { ip, ipBatch, linkExists, IpError } from './ip.js';
 export { encodeFrame, FrameReader, OP as WS_OPCODES, WS_GUID, websocketAccept } from './websocketFrames.js';
 export { ensureForwardAccept, ForwardRulesError, haveIptables, removeForwardAccept } from './forward.js';
 export type { ForwardAcceptRules } from './forward.js';
+export { LineHelper } from './LineHelper.js';

@@ -1,5 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { LineHelper } from '@corral/core/net';
 
 /**
  * Runs short commands (`ip`) from a small long-lived Perl process instead of from the agent.
@@ -56,67 +55,24 @@ const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 const unhex = (s: string) => Buffer.from(s, 'hex').toString('utf8');
 
 export class CommandRunner {
-  private child?: ChildProcessByStdio<Writable, Readable, null>;
-  private readonly pending = new Map<number, { resolve(result: CommandResult): void; reject(err: Error): void }>();
-  private nextId = 1;
+  private readonly helper: LineHelper;
 
-  constructor(private readonly perl = 'perl') {}
+  constructor(perl = 'perl') {
+    this.helper = new LineHelper(`command runner (${perl})`, perl, ['-e', RUNNER_SOURCE]);
+  }
 
   /** Runs `argv` with `input` on its stdin; rejects only when the runner itself is lost. */
-  run(argv: readonly string[], input = ''): Promise<CommandResult> {
+  async run(argv: readonly string[], input = ''): Promise<CommandResult> {
     if (argv.length === 0) throw new Error('command runner: no command given');
     for (const v of argv) if (v.includes('\0') || v === '') throw new Error(`command runner: an argument is empty or holds a NUL byte: ${JSON.stringify(argv)}`);
-    const child = this.running();
-    const id = this.nextId++;
-    return new Promise<CommandResult>((resolve, reject) => {
-      // Waiting for an answer keeps the process alive; an idle runner does not.
-      if (this.pending.size === 0) (child.stdout as unknown as { ref?(): void }).ref?.();
-      this.pending.set(id, { resolve, reject });
-      child.stdin.write(`${id} ${hex(argv.map((a) => `${a}\0`).join(''))} ${hex(input)}\n`);
-    });
+    const answer = await this.helper.request(`${hex(argv.map((a) => `${a}\0`).join(''))} ${hex(input)}`);
+    const match = /^(\d+) ([0-9a-f]*) ([0-9a-f]*)$/.exec(answer);
+    if (!match) throw new Error(`command runner: cannot read its answer ${JSON.stringify(answer.slice(0, 80))}`);
+    return { code: Number(match[1]), stdout: unhex(match[2]!), stderr: unhex(match[3]!) };
   }
 
   /** Ends the runner (commands under way finish on their own). */
   close(): void {
-    this.child?.stdin.end();
-    this.child = undefined;
-  }
-
-  private running(): ChildProcessByStdio<Writable, Readable, null> {
-    if (this.child) return this.child;
-    const child = spawn(this.perl, ['-e', RUNNER_SOURCE], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child = child;
-    let buffered = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
-        this.answer(buffered.slice(0, i));
-        buffered = buffered.slice(i + 1);
-      }
-    });
-    const lost = (why: string) => {
-      if (this.child === child) this.child = undefined;
-      for (const { reject } of this.pending.values()) reject(new Error(`command runner (${this.perl}) ${why}`));
-      this.pending.clear();
-    };
-    child.on('error', (err) => lost(`could not run: ${err.message}`));
-    child.on('exit', (code, signal) => lost(`ended (${signal ?? `exit code ${code}`})`));
-    child.stdin.on('error', () => undefined);
-    // Neither the runner nor its pipes keep the agent's process alive.
-    child.unref();
-    (child.stdin as unknown as { unref?(): void }).unref?.();
-    (child.stdout as unknown as { unref?(): void }).unref?.();
-    return child;
-  }
-
-  private answer(line: string): void {
-    const match = /^(\d+) (\d+) ([0-9a-f]*) ([0-9a-f]*)$/.exec(line);
-    if (!match) return;
-    const id = Number(match[1]);
-    const waiter = this.pending.get(id);
-    if (!waiter) return;
-    this.pending.delete(id);
-    if (this.pending.size === 0) (this.child?.stdout as unknown as { unref?(): void } | undefined)?.unref?.();
-    waiter.resolve({ code: Number(match[2]), stdout: unhex(match[3]!), stderr: unhex(match[4]!) });
+    this.helper.close();
   }
 }

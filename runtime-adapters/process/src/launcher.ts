@@ -1,5 +1,4 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
+import { LineHelper } from '@corral/core/net';
 
 /**
  * Starts the adapter's long-lived processes (namespace holders, shims) from a small Perl process
@@ -56,69 +55,26 @@ const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 const nul = (values: readonly string[]) => values.map((v) => `${v}\0`).join('');
 
 export class Launcher {
-  private child?: ChildProcessByStdio<Writable, Readable, null>;
-  private readonly pending = new Map<number, { resolve(pid: number): void; reject(err: Error): void }>();
-  private nextId = 1;
+  private readonly helper: LineHelper;
 
-  constructor(private readonly perl: string) {}
+  constructor(perl: string) {
+    this.helper = new LineHelper(`runtime-process: the launcher (${perl})`, perl, ['-e', LAUNCHER_SOURCE]);
+  }
 
   /** Starts `argv` detached; resolves with its pid once forked (see the class's note on exec failures). */
-  launch(request: LaunchRequest): Promise<number> {
+  async launch(request: LaunchRequest): Promise<number> {
     for (const v of [...request.argv, ...Object.entries(request.env).flat()]) {
       if (v.includes('\0')) throw new Error(`runtime-process: a value contains a NUL byte: ${JSON.stringify(v.slice(0, 40))}`);
     }
-    const child = this.running();
-    const id = this.nextId++;
     const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
-    return new Promise<number>((resolve, reject) => {
-      // Waiting for an answer keeps the process alive; an idle launcher does not.
-      if (this.pending.size === 0) (child.stdout as unknown as { ref?(): void }).ref?.();
-      this.pending.set(id, { resolve, reject });
-      child.stdin.write(`${id} ${hex(nul(request.argv))} ${hex(nul(env))} ${hex(request.stdout)} ${hex(request.stderr)}\n`);
-    });
+    const answer = await this.helper.request(`${hex(nul(request.argv))} ${hex(nul(env))} ${hex(request.stdout)} ${hex(request.stderr)}`);
+    const match = /^(ok|err) (.*)$/.exec(answer);
+    if (match?.[1] === 'ok') return Number(match[2]);
+    throw new Error(`runtime-process: ${match ? match[2] : `the launcher's answer cannot be read: ${JSON.stringify(answer.slice(0, 80))}`}`);
   }
 
   /** Ends the launcher (what it started runs on). */
   close(): void {
-    this.child?.stdin.end();
-    this.child = undefined;
-  }
-
-  private running(): ChildProcessByStdio<Writable, Readable, null> {
-    if (this.child) return this.child;
-    const child = spawn(this.perl, ['-e', LAUNCHER_SOURCE], { stdio: ['pipe', 'pipe', 'ignore'] });
-    this.child = child;
-    let buffered = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
-        this.answer(buffered.slice(0, i));
-        buffered = buffered.slice(i + 1);
-      }
-    });
-    const lost = (why: string) => {
-      if (this.child === child) this.child = undefined;
-      for (const { reject } of this.pending.values()) reject(new Error(`runtime-process: the launcher (${this.perl}) ${why}`));
-      this.pending.clear();
-    };
-    child.on('error', (err) => lost(`could not run: ${err.message}`));
-    child.on('exit', (code, signal) => lost(`ended (${signal ?? `exit code ${code}`})`));
-    child.stdin.on('error', () => undefined);
-    // Neither the launcher nor its pipes keep the agent's process alive.
-    child.unref();
-    (child.stdin as unknown as { unref?(): void }).unref?.();
-    (child.stdout as unknown as { unref?(): void }).unref?.();
-    return child;
-  }
-
-  private answer(line: string): void {
-    const match = /^(\d+) (ok|err) (.*)$/.exec(line);
-    if (!match) return;
-    const waiter = this.pending.get(Number(match[1]));
-    if (!waiter) return;
-    this.pending.delete(Number(match[1]));
-    if (this.pending.size === 0) (this.child?.stdout as unknown as { unref?(): void } | undefined)?.unref?.();
-    if (match[2] === 'ok') waiter.resolve(Number(match[3]));
-    else waiter.reject(new Error(`runtime-process: ${match[3]}`));
+    this.helper.close();
   }
 }

@@ -2,6 +2,7 @@
 import type { ExecutionContext, TestFn } from 'ava';
 import { randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
+import { StringDecoder } from 'node:string_decoder';
 import type { ApiObject, Status } from '../../src/api/index.js';
 import { startTestApiServer, type TestApiServer, type TestApiServerOptions } from '../../src/testing/index.js';
 
@@ -71,15 +72,18 @@ export interface WatchEventJson {
   object: any;
 }
 
-/** A watch response read line by line. */
-export class WatchStream {
-  readonly events: WatchEventJson[] = [];
+/**
+ * A streamed response (a watch) read as it comes: `take` turns each chunk into events and the
+ * waiters are woken. Subclasses say how the bytes are cut.
+ */
+export abstract class ResponseStream {
   status = 0;
+  contentType = '';
   ended = false;
-  private waiters: (() => void)[] = [];
-  private readonly req;
   readonly opened: Promise<number>;
   readonly done: Promise<void>;
+  protected waiters: (() => void)[] = [];
+  private readonly req;
 
   constructor(url: string, headers: Record<string, string>) {
     let opened!: (status: number) => void;
@@ -93,17 +97,10 @@ export class WatchStream {
     };
     this.req = httpRequest(url, { headers }, (res) => {
       this.status = res.statusCode ?? 0;
+      this.contentType = String(res.headers['content-type'] ?? '');
       opened(this.status);
-      let buffer = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buffer += chunk;
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          if (line.trim()) this.events.push(JSON.parse(line) as WatchEventJson);
-        }
+      res.on('data', (chunk: Buffer) => {
+        this.take(chunk);
         this.wake();
       });
       res.on('end', finish);
@@ -117,8 +114,31 @@ export class WatchStream {
     this.req.end();
   }
 
-  private wake(): void {
+  protected abstract take(chunk: Buffer): void;
+
+  close(): void {
+    this.req.destroy();
+  }
+
+  protected wake(): void {
     for (const w of this.waiters.splice(0)) w();
+  }
+}
+
+/** A watch response read line by line. */
+export class WatchStream extends ResponseStream {
+  readonly events: WatchEventJson[] = [];
+  private buffer = '';
+  private readonly text = new StringDecoder('utf8');
+
+  protected take(chunk: Buffer): void {
+    this.buffer += this.text.write(chunk);
+    let nl: number;
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl);
+      this.buffer = this.buffer.slice(nl + 1);
+      if (line.trim()) this.events.push(JSON.parse(line) as WatchEventJson);
+    }
   }
 
   /** Waits until `count` events arrived (or the stream ended, or `timeoutMs` passed). */
@@ -136,9 +156,6 @@ export class WatchStream {
     return this.events;
   }
 
-  close(): void {
-    this.req.destroy();
-  }
 }
 
 export interface Fixture {

@@ -2,7 +2,7 @@
 // server's own reader): frames of a 4-byte big-endian length and a meta.v1.WatchEvent
 // {1: type, 2: RawExtension {1: raw}}, the raw bytes a "k8s\0" + runtime.Unknown
 // {1: TypeMeta {1: apiVersion, 2: kind}, 2: raw} body.
-import { request, type ClientRequest } from 'node:http';
+import { ResponseStream } from '../helpers.js';
 
 type Value = number | Buffer;
 
@@ -85,50 +85,23 @@ export function splitFrames(buf: Buffer): { frames: Buffer[]; rest: Buffer } {
 }
 
 /** A protobuf watch response, read frame by frame. */
-export class FrameStream {
+export class FrameStream extends ResponseStream {
   readonly events: RawEvent[] = [];
   /** Every frame as it came, to compare the bytes two watches got. */
   readonly frames: Buffer[] = [];
-  status = 0;
-  contentType = '';
-  ended = false;
-  readonly opened: Promise<number>;
-  readonly done: Promise<void>;
   private pending: Buffer = Buffer.alloc(0);
-  private waiters: (() => void)[] = [];
-  private readonly req: ClientRequest;
 
   constructor(url: string, accept: string) {
-    let opened!: (status: number) => void;
-    let done!: () => void;
-    this.opened = new Promise((resolve) => (opened = resolve));
-    this.done = new Promise((resolve) => (done = resolve));
-    const finish = (): void => {
-      this.ended = true;
-      this.wake();
-      done();
-    };
-    this.req = request(url, { headers: { accept } }, (res) => {
-      this.status = res.statusCode ?? 0;
-      this.contentType = String(res.headers['content-type'] ?? '');
-      opened(this.status);
-      res.on('data', (chunk: Buffer) => {
-        const { frames, rest } = splitFrames(Buffer.concat([this.pending, chunk]));
-        this.pending = Buffer.from(rest);
-        for (const frame of frames) {
-          this.frames.push(Buffer.from(frame));
-          this.events.push(decodeWatchEvent(Buffer.from(frame)));
-        }
-        this.wake();
-      });
-      res.on('end', finish);
-      res.on('error', finish);
-    });
-    this.req.on('error', () => {
-      opened(0);
-      finish();
-    });
-    this.req.end();
+    super(url, { accept });
+  }
+
+  protected take(chunk: Buffer): void {
+    const { frames, rest } = splitFrames(Buffer.concat([this.pending, chunk]));
+    this.pending = Buffer.from(rest);
+    for (const frame of frames) {
+      this.frames.push(Buffer.from(frame));
+      this.events.push(decodeWatchEvent(Buffer.from(frame)));
+    }
   }
 
   /** The first `n` events, waiting up to 20 s for them. */
@@ -164,11 +137,4 @@ export class FrameStream {
     return this.pending.length;
   }
 
-  close(): void {
-    this.req.destroy();
-  }
-
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
 }

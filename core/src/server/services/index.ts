@@ -29,6 +29,7 @@ export function serviceRanges(store: Store, services: ServedResource, logger: Se
   const hooks: ObjectAllocations = {
     beforeCreate: async (res, obj: ApiObject) => (isService(res) ? allocations.beforeCreate(obj as Service) : undefined),
     beforeUpdate: async (res, obj, old) => (isService(res) ? allocations.beforeUpdate(obj as Service, old as Service) : undefined),
+    afterDelete: async (res, obj) => (isService(res) ? allocations.afterDelete(obj as Service) : undefined),
   };
   return { allocations, hooks, repair: new AllocationRepair(store, allocations, services.prefix(), logger) };
 }

@@ -26,6 +26,12 @@ export interface Allocated {
 export interface ObjectAllocations {
   beforeCreate(res: ServedResource, obj: ApiObject): Promise<Allocated | undefined>;
   beforeUpdate(res: ServedResource, obj: ApiObject, old: ApiObject): Promise<Allocated | undefined>;
+  /**
+   * `obj` is gone from the store: give back what it held at once, so a new object may take the
+   * same values (a Service deleted and created again on its ClusterIP). Never throws; what it
+   * fails to give back, the repair loop does.
+   */
+  afterDelete(res: ServedResource, obj: ApiObject): Promise<void>;
 }
 
 /** Everything the create/update/delete rules work with, built once per server. */

@@ -120,6 +120,7 @@ export async function deleteObject(
       }
       if (ctx.dryRun) return { object: current, deleted: true };
       const last = (await storage.store.delete(key, rv === undefined ? {} : { resourceVersion: rv })) as ApiObject;
+      await storage.allocations?.afterDelete(res, current);
       return { object: last, deleted: true };
     } catch (err) {
       if (isCode(err, 'Conflict')) {

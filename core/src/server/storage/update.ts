@@ -112,6 +112,7 @@ export async function updateObject(storage: Storage, res: ServedResource, spec: 
       if (finishing) {
         const rv = current.metadata.resourceVersion;
         const last = (await storage.store.delete(key, rv === undefined ? {} : { resourceVersion: rv })) as ApiObject;
+        await storage.allocations?.afterDelete(res, current);
         return { object: { ...admitted, metadata: { ...admitted.metadata, resourceVersion: last.metadata.resourceVersion } }, created: false };
       }
       const stored = (await storage.store.update(key, admitted)) as ApiObject;

@@ -22,8 +22,19 @@ async function answerers(host: string, port: number, count: number): Promise<str
   return names;
 }
 
-/** Runs the README's steps; `runtime` is what the pods' containerIDs must start with. */
+/**
+ * Runs the README's steps; `runtime` is what the pods' containerIDs must start with. A step that
+ * fails carries the end of what the cluster's processes printed.
+ */
 export async function checkHello(t: ExecutionContext, cluster: ExampleCluster, runtime: string): Promise<void> {
+  try {
+    await helloSteps(t, cluster, runtime);
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}\n--- the cluster's output ---\n${cluster.output().slice(-6000)}`);
+  }
+}
+
+async function helloSteps(t: ExecutionContext, cluster: ExampleCluster, runtime: string): Promise<void> {
   const { corral } = cluster;
   const manifest = join(exampleDir('hello'), 'hello.yaml');
 

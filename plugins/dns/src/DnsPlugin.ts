@@ -4,7 +4,7 @@ import type { ComponentContext, CorralPlugin, KindRef, RunningComponent } from '
 import type { Endpoints, Service } from '@corral/core/api';
 import Joi from 'joi';
 import { DnsServer } from './DnsServer.js';
-import { publishDnsService } from './publish.js';
+import { DNS_SERVICE, DnsServiceKeeper } from './publish.js';
 
 export const PLUGIN_NAME = 'DnsPlugin';
 
@@ -76,13 +76,25 @@ async function startDns(options: DnsPluginOptions, ctx: ComponentContext): Promi
     return { stop: async () => undefined };
   }
   const host = (options.listen ?? advertise).replace(/:\d+$/, '');
+  let keeper: DnsServiceKeeper | undefined;
+  const unwatch: (() => void)[] = [];
   if (options.publish) {
-    await publishDnsService(ctx.client, options.serviceIP, advertise, server.port).catch((err: unknown) =>
-      ctx.logger.warn(`dns: publishing kube-system/kube-dns on ${options.serviceIP} failed: ${err instanceof Error ? err.message : String(err)}`),
-    );
+    const k = (keeper = new DnsServiceKeeper({ client: ctx.client, serviceIP: options.serviceIP, address: advertise, port: server.port, warn: (m) => ctx.logger.warn(m) }));
+    const ours = (obj: { metadata: { namespace?: string; name?: string } }) => obj.metadata.namespace === DNS_SERVICE.namespace && obj.metadata.name === DNS_SERVICE.name;
+    for (const informer of [services, endpoints] as const) {
+      unwatch.push(informer.onUpdate((_old, obj) => ours(obj) && k.changed()));
+      unwatch.push(informer.onDelete((obj) => ours(obj) && k.changed()));
+    }
+    await keeper.start();
   }
   ctx.logger.info(`dns: serving ${options.domain} on ${host}:${server.port}`);
-  return { stop: () => server.stop() };
+  return {
+    stop: async () => {
+      for (const off of unwatch) off();
+      await keeper?.stop();
+      await server.stop();
+    },
+  };
 }
 
 /** Cluster DNS: a component on every server answering from Services and Endpoints. */

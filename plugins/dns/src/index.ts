@@ -5,5 +5,6 @@ export { DnsServer } from './DnsServer.js';
 export type { DnsServerOptions } from './DnsServer.js';
 export { answer, TTL_SECONDS } from './records.js';
 export type { ClusterView } from './records.js';
-export { publishDnsService, DNS_SERVICE } from './publish.js';
+export { publishDnsService, DnsServiceKeeper, DNS_SERVICE } from './publish.js';
+export type { DnsServiceKeeperOptions } from './publish.js';
 export { parseQuery, parseResponse, writeQuery, writeResponse, TYPE, RCODE, WireError } from './wire.js';

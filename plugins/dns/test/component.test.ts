@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { createSocket } from 'node:dgram';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -36,7 +36,8 @@ function tcpQuery(port: number, name: string) {
   });
 }
 
-test('the DNS component answers from the API over UDP and TCP, follows changes, and publishes kube-dns', async (t) => {
+/** An API server and the DNS component of a config naming only the DNS plugin; `warn` gets its warnings. */
+async function dnsComponent(t: ExecutionContext, warn: (m: string) => void) {
   const dir = await mkdtemp(join(tmpdir(), 'corral-dns-'));
   const config = join(dir, 'corral.yaml');
   await writeFile(
@@ -53,13 +54,18 @@ test('the DNS component answers from the API over UDP and TCP, follows changes, 
   const srv = await startTestApiServer({ backend: 'embedded', server: { services: { serviceCIDR: '10.97.0.0/24' } } });
   const client = new ApiClient({ server: srv.url, namespace: 'default', insecureSkipTlsVerify: false, files: [] });
   const corral = await createCorral({ role: 'server', configFile: config });
-  const components = await startComponents({ corral, client, kind: 'server', logger: { warn: (m) => t.log(m), error: (m) => t.log(m), info: () => undefined } });
+  const components = await startComponents({ corral, client, kind: 'server', logger: { warn, error: warn, info: () => undefined } });
   t.teardown(async () => {
     await components.stop();
     client.close();
     await srv.close();
     await rm(dir, { recursive: true, force: true });
   });
+  return { client, components };
+}
+
+test('the DNS component answers from the API over UDP and TCP, follows changes, and publishes kube-dns', async (t) => {
+  const { client, components } = await dnsComponent(t, (m) => t.log(m));
   t.deepEqual(components.names, ['dns']);
 
   const dns = await client.get<Service>('services', 'kube-dns', { namespace: 'kube-system' });
@@ -80,30 +86,8 @@ test('the DNS component answers from the API over UDP and TCP, follows changes, 
 });
 
 test('kube-dns deleted or changed by hand is put back while the DNS runs', async (t) => {
-  const dir = await mkdtemp(join(tmpdir(), 'corral-dns-'));
-  const config = join(dir, 'corral.yaml');
-  await writeFile(
-    config,
-    [
-      'apiVersion: corral.dev/v1alpha1',
-      'kind: CorralConfig',
-      'plugins:',
-      '  - name: "@corral/plugin-dns"',
-      '    options: { listen: "127.0.0.1:0", advertiseAddress: "127.0.0.1", serviceIP: "10.97.0.10", upstreams: [] }',
-      '',
-    ].join('\n'),
-  );
-  const srv = await startTestApiServer({ backend: 'embedded', server: { services: { serviceCIDR: '10.97.0.0/24' } } });
-  const client = new ApiClient({ server: srv.url, namespace: 'default', insecureSkipTlsVerify: false, files: [] });
-  const corral = await createCorral({ role: 'server', configFile: config });
   const warnings: string[] = [];
-  const components = await startComponents({ corral, client, kind: 'server', logger: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m), info: () => undefined } });
-  t.teardown(async () => {
-    await components.stop();
-    client.close();
-    await srv.close();
-    await rm(dir, { recursive: true, force: true });
-  });
+  const { client } = await dnsComponent(t, (m) => warnings.push(m));
   const first = await client.get<Service>('services', 'kube-dns', { namespace: 'kube-system' });
   const firstEndpoints = await client.get<Endpoints>('endpoints', 'kube-dns', { namespace: 'kube-system' });
 
